@@ -1,0 +1,201 @@
+"""The command line: ``python build.py freeze|serve|check|new`` and ``frostpress init``.
+
+Exit codes: 0 success; 1 content or template errors (or any warning with --strict);
+2 usage or settings errors; 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+from flask import Flask
+
+from frostpress.config import parse_value
+from frostpress.errors import FrostpressError
+
+AppFactory = Callable[..., Flask]
+F = TypeVar("F", bound=Callable[..., Any])
+
+EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+
+def _settings_options(func: F) -> F:
+    """Options every command shares: where things are, and any setting by name."""
+    func = click.option(
+        "--set",
+        "pairs",
+        multiple=True,
+        metavar="NAME=VALUE",
+        help="Override a setting (repeatable), e.g. --set SITE_URL=https://example.org/",
+    )(func)
+    func = click.option("--output", type=click.Path(file_okay=False), help="Output folder.")(func)
+    func = click.option(
+        "--content", type=click.Path(file_okay=False), help="Content folder of Markdown pages."
+    )(func)
+    return func
+
+
+def _overrides(content: str | None, output: str | None, pairs: tuple[str, ...]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip():
+            raise click.UsageError(f"--set expects NAME=VALUE, got {pair!r}")
+        out[name.strip().upper()] = parse_value(value)
+    if content:
+        out["CONTENT_DIR"] = str(Path(content).resolve())
+    if output:
+        out["OUTPUT_DIR"] = str(Path(output).resolve())
+    return out
+
+
+def _fail(exc: FrostpressError) -> None:
+    click.echo(str(exc), err=True)
+    sys.exit(exc.exit_code)
+
+
+class _Progress:
+    """A one-line progress bar on a terminal; silent otherwise."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.last = 0.0
+
+    def __call__(self, done: int, total: int) -> None:
+        if not self.enabled:
+            return
+        now = time.monotonic()
+        if done < total and now - self.last < 0.1:
+            return
+        self.last = now
+        width = 30
+        filled = width * done // max(total, 1)
+        sys.stderr.write(f"\rfreezing [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
+        if done >= total:
+            sys.stderr.write("\r" + " " * (width + 30) + "\r")
+        sys.stderr.flush()
+
+
+def make_cli(factory: AppFactory) -> click.Group:
+    """The click group build.py runs; ``factory(overrides=...)`` makes the site's app."""
+
+    def build_app(content: str | None, output: str | None, pairs: tuple[str, ...]) -> Flask:
+        try:
+            return factory(overrides=_overrides(content, output, pairs))
+        except FrostpressError as exc:
+            _fail(exc)
+            raise  # unreachable
+
+    @click.group(context_settings={"help_option_names": ["-h", "--help"]})
+    def cli() -> None:
+        """Build, preview and check this Frostpress site."""
+
+    @cli.command()
+    @_settings_options
+    @click.option("--jobs", "-j", type=click.IntRange(min=1), help="Worker processes.")
+    @click.option("--clean", is_flag=True, help="Ignore caches and render every page.")
+    @click.option("--strict", is_flag=True, help="Exit with status 1 on any warning.")
+    @click.option("--quiet", "-q", is_flag=True, help="Print nothing on success.")
+    def freeze(
+        content: str | None,
+        output: str | None,
+        pairs: tuple[str, ...],
+        jobs: int | None,
+        clean: bool,
+        strict: bool,
+        quiet: bool,
+    ) -> None:
+        """Build the site into the output folder (default: site/)."""
+        from frostpress.checking import link_warnings
+        from frostpress.freeze import freeze_site
+
+        app = build_app(content, output, pairs)
+        progress = _Progress(sys.stderr.isatty() and not quiet)
+        try:
+            report = freeze_site(
+                app, jobs=jobs, clean=clean, progress=progress, check_links=link_warnings(app)
+            )
+        except FrostpressError as exc:
+            _fail(exc)
+        except KeyboardInterrupt:
+            click.echo("interrupted; the previous output is unchanged.", err=True)
+            sys.exit(EXIT_INTERRUPTED)
+        for warning in report.warnings:
+            click.echo(f"warning: {warning}", err=True)
+        if not quiet:
+            click.echo(report.summary())
+        if strict and report.warnings:
+            click.echo(f"--strict: {len(report.warnings)} warnings count as errors.", err=True)
+            sys.exit(EXIT_CONTENT)
+
+    @cli.command()
+    @_settings_options
+    @click.option("--strict", is_flag=True, help="Exit with status 1 on any problem.")
+    def check(
+        content: str | None, output: str | None, pairs: tuple[str, ...], strict: bool
+    ) -> None:
+        """Check every link, anchor and asset of the frozen site (freeze first)."""
+        from frostpress.checking import link_warnings
+        from frostpress.site import get_site
+
+        app = build_app(content, output, pairs)
+        site = get_site(app)
+        dest = site.settings.output_dir
+        if not (dest / "index.html").is_file():
+            click.echo(
+                f"{dest} holds no frozen site; run 'python build.py freeze' first.", err=True
+            )
+            sys.exit(EXIT_USAGE)
+        try:
+            found = link_warnings(app)(dest, site)
+        except FrostpressError as exc:
+            _fail(exc)
+        for warning in found:
+            click.echo(f"warning: {warning}", err=True)
+        n = len(found)
+        click.echo(f"Checked {dest}: {n} problem{'s' if n != 1 else ''}.")
+        if strict and found:
+            sys.exit(EXIT_CONTENT)
+
+    @cli.command()
+    @_settings_options
+    @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
+    @click.option("--port", "-p", default=5000, show_default=True, type=int, help="Port.")
+    @click.option("--debug", is_flag=True, help="Interactive debugger (loopback only).")
+    @click.option("--no-reload", is_flag=True, help="Do not restart when Python code changes.")
+    def serve(
+        content: str | None,
+        output: str | None,
+        pairs: tuple[str, ...],
+        host: str,
+        port: int,
+        debug: bool,
+        no_reload: bool,
+    ) -> None:
+        """Preview the site live: edits to pages, templates and static files show on reload."""
+        from frostpress.preview import run_preview
+
+        try:
+            run_preview(
+                lambda: build_app(content, output, pairs),
+                host=host,
+                port=port,
+                debug=debug,
+                reload_code=not no_reload,
+            )
+        except FrostpressError as exc:
+            _fail(exc)
+
+    return cli
+
+
+def main(factory: AppFactory, argv: list[str] | None = None) -> None:
+    """Run the command line for the site made by ``factory`` (called from build.py)."""
+    prog = os.path.basename(sys.argv[0]) if sys.argv and sys.argv[0] else "build.py"
+    make_cli(factory)(args=argv, prog_name=prog)

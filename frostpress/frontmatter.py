@@ -1,0 +1,154 @@
+"""Split a Markdown source into front matter and body (pure, no Flask).
+
+Four forms are understood:
+
+* ``---`` fenced YAML (must be a mapping; integers are read as YAML 1.2 decimals,
+  so ``0403`` is 403, never octal),
+* ``+++`` fenced TOML,
+* MultiMarkdown/Pelican ``key: value`` lines up to the first blank line,
+* nothing at all.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+from frostpress.errors import ContentError
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python 3.10 only
+    import tomli as tomllib
+
+# Same key/continuation patterns as Python-Markdown's ``meta`` extension.
+_MMD_KEY = re.compile(r"^[ ]{0,3}(?P<key>[A-Za-z0-9_-]+):\s*(?P<value>.*)$")
+_MMD_MORE = re.compile(r"^[ ]{4,}(?P<value>.*)$")
+_TOML_POS = re.compile(r"at line (\d+), column (\d+)")
+
+
+@dataclass(frozen=True)
+class FrontMatter:
+    """The result of :func:`split`."""
+
+    meta: dict[str, Any]
+    body: str
+    body_line: int  # 1-based line number of the body's first line in the file
+    form: str  # "yaml", "toml", "mmd" or "none"
+
+
+class _Yaml12Loader(yaml.SafeLoader):
+    """SafeLoader whose integers follow YAML 1.2: ``0403`` is 403, ``0809`` is 809."""
+
+
+_Yaml12Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:int"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_Yaml12Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:int", re.compile(r"^[-+]?[0-9]+$"), list("-+0123456789")
+)
+
+
+def _construct_decimal_int(loader: yaml.SafeLoader, node: yaml.Node) -> int:
+    value = str(loader.construct_scalar(node))  # type: ignore[arg-type]
+    return int(value.replace("_", ""), 10)
+
+
+_Yaml12Loader.add_constructor("tag:yaml.org,2002:int", _construct_decimal_int)
+
+
+def split(text: str, source: str = "<string>") -> FrontMatter:
+    """Split ``text`` into front matter and body; errors name ``source`` and the line."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    lines = text.split("\n")
+    first = lines[0].rstrip() if lines else ""
+    if first == "---":
+        return _split_fenced(lines, source, "---", "yaml")
+    if first == "+++":
+        return _split_fenced(lines, source, "+++", "toml")
+    return _split_mmd(lines)
+
+
+def _split_fenced(lines: list[str], source: str, fence: str, form: str) -> FrontMatter:
+    closers = ("---", "...") if fence == "---" else ("+++",)
+    end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in closers), None)
+    if end is None:
+        raise ContentError(
+            source, f"front matter opened with {fence} is never closed (add a {fence} line)", 1
+        )
+    block = "\n".join(lines[1:end])
+    body = "\n".join(lines[end + 1 :])
+    meta = _parse_yaml(block, source) if form == "yaml" else _parse_toml(block, source)
+    return FrontMatter(_lower_keys(meta), body, end + 2, form)
+
+
+def _parse_yaml(block: str, source: str) -> dict[str, Any]:
+    try:
+        data = yaml.load(block, Loader=_Yaml12Loader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        if mark is not None:
+            line = mark.line + 2  # +1 for 1-based, +1 for the opening fence
+            raise ContentError(
+                source, f"YAML syntax error: {problem} (column {mark.column + 1})", line
+            ) from None
+        raise ContentError(source, f"YAML syntax error: {problem}", 1) from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ContentError(
+            source,
+            f"front matter must be a mapping of keys to values, not a {type(data).__name__}",
+            2,
+        )
+    return data
+
+
+def _parse_toml(block: str, source: str) -> dict[str, Any]:
+    try:
+        return tomllib.loads(block)
+    except tomllib.TOMLDecodeError as exc:
+        msg = str(exc)
+        pos = _TOML_POS.search(msg)
+        line = int(pos.group(1)) + 1 if pos else 1
+        problem = _TOML_POS.sub("", msg).strip().rstrip("()").strip()
+        col = f" (column {pos.group(2)})" if pos else ""
+        raise ContentError(source, f"TOML syntax error: {problem}{col}", line) from None
+
+
+def _split_mmd(lines: list[str]) -> FrontMatter:
+    meta: dict[str, Any] = {}
+    key: str | None = None
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        if not line.strip():
+            i += 1  # the blank line that ends the header belongs to neither part
+            break
+        m = _MMD_KEY.match(line)
+        if m:
+            key = m.group("key").lower()
+            meta[key] = m.group("value").strip()
+        else:
+            more = _MMD_MORE.match(line)
+            if key is None or not more:
+                break  # not a header line: the rest is body, as in Python-Markdown
+            meta[key] = f"{meta[key]} {more.group('value').strip()}".strip()
+        i += 1
+    if not meta:
+        return FrontMatter({}, "\n".join(lines), 1, "none")
+    return FrontMatter(meta, "\n".join(lines[i:]), i + 1, "mmd")
+
+
+def _lower_keys(meta: dict[Any, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for k, v in meta.items():
+        out[str(k).lower()] = v.strip() if isinstance(v, str) else v
+    return out

@@ -1,0 +1,156 @@
+"""Markdown to HTML with Python-Markdown and Pygments (pure, no Flask)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import posixpath
+import re
+import threading
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+from xml.etree.ElementTree import Element
+
+import markdown as md_lib
+import pygments
+from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
+from pygments.formatters import HtmlFormatter
+
+from frostpress.pages import SOURCE_SUFFIXES
+
+#: Links to other sources are written as ``frostpress-page:<rel>#fragment`` in cached HTML
+#: and resolved to URLs (through url_for) when a page is served.
+PAGE_LINK_PREFIX = "frostpress-page:"
+ROOT_LINK_PREFIX = "frostpress-root:"
+PAGE_LINK_RE = re.compile(r'(href|src)="frostpress-(page|root):([^"#]*)(#[^"]*)?"')
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A rendered body: HTML and the table of contents as (level, id, name) triples."""
+
+    html: str
+    toc: tuple[tuple[int, str, str], ...]
+
+    def to_json(self) -> bytes:
+        return json.dumps({"html": self.html, "toc": self.toc}).encode()
+
+    @classmethod
+    def from_json(cls, data: bytes) -> Rendered:
+        obj = json.loads(data)
+        return cls(obj["html"], tuple(tuple(t) for t in obj["toc"]))  # type: ignore[misc]
+
+
+class _SourceLinks(Treeprocessor):
+    """Rewrite links to ``.md``/``.markdown`` sources into page-link markers."""
+
+    def __init__(self, md: md_lib.Markdown) -> None:
+        super().__init__(md)
+        self.rel = ""
+
+    def run(self, root: Element) -> None:
+        for el in root.iter():
+            attr = "href" if el.tag == "a" else "src" if el.tag == "img" else None
+            if attr is None:
+                continue
+            value = el.get(attr)
+            if value:
+                marker = source_link_marker(value, self.rel)
+                if marker:
+                    el.set(attr, marker)
+
+
+def source_link_marker(url: str, rel: str) -> str | None:
+    """``../03-data/01-db.md#x`` seen from ``rel`` -> ``frostpress-page:03-data/01-db.md#x``."""
+    parts = urlsplit(url)
+    if parts.scheme or parts.netloc:
+        return None
+    if not parts.path.endswith(SOURCE_SUFFIXES):
+        if parts.path.startswith("/"):  # site-absolute: the base path is added when served
+            return f"{ROOT_LINK_PREFIX}{url}"
+        return None
+    if parts.path.startswith("/"):
+        target = posixpath.normpath(parts.path.lstrip("/"))
+    else:
+        target = posixpath.normpath(posixpath.join(posixpath.dirname(rel), parts.path))
+    if target.startswith("../"):
+        return None
+    frag = f"#{parts.fragment}" if parts.fragment else ""
+    return f"{PAGE_LINK_PREFIX}{target}{frag}"
+
+
+class _SourceLinksExtension(Extension):
+    def extendMarkdown(self, md: md_lib.Markdown) -> None:
+        md.treeprocessors.register(_SourceLinks(md), "frostpress_source_links", 1)
+
+
+class MarkdownRenderer:
+    """Renders bodies with one Python-Markdown instance per thread."""
+
+    def __init__(
+        self, extensions: Sequence[str], configs: Mapping[str, Mapping[str, Any]] | None = None
+    ) -> None:
+        self.extensions = list(extensions)
+        self.configs = {k: dict(v) for k, v in (configs or {}).items()}
+        self._local = threading.local()
+        key = json.dumps(
+            [self.extensions, self.configs, md_lib.__version__, pygments.__version__],
+            sort_keys=True,
+            default=str,
+        )
+        self.fingerprint = hashlib.blake2b(key.encode(), digest_size=16).hexdigest()
+
+    def _instance(self) -> md_lib.Markdown:
+        inst = getattr(self._local, "md", None)
+        if inst is None:
+            inst = md_lib.Markdown(
+                extensions=[*self.extensions, _SourceLinksExtension()],
+                extension_configs=self.configs,
+                output_format="html",
+            )
+            self._local.md = inst
+        return inst
+
+    def render(self, body: str, rel: str = "") -> Rendered:
+        """Render ``body`` of the source at ``rel``; relative source links resolve from it."""
+        inst = self._instance()
+        inst.reset()
+        links = inst.treeprocessors["frostpress_source_links"]
+        assert isinstance(links, _SourceLinks)
+        links.rel = rel
+        html = inst.convert(body)
+        toc = tuple(_flatten_toc(getattr(inst, "toc_tokens", [])))
+        return Rendered(html, toc)
+
+    def cache_key(self, body: str, rel: str) -> str:
+        h = hashlib.blake2b(digest_size=20)
+        h.update(self.fingerprint.encode())
+        h.update(rel.encode())
+        h.update(b"\0")
+        h.update(body.encode())
+        return h.hexdigest()
+
+
+def _flatten_toc(tokens: list[dict[str, Any]]) -> list[tuple[int, str, str]]:
+    out: list[tuple[int, str, str]] = []
+    for t in tokens:
+        out.append((int(t["level"]), str(t["id"]), str(t["name"])))
+        out.extend(_flatten_toc(t.get("children", [])))
+    return out
+
+
+def pygments_css(light: str, dark: str) -> str:
+    """The stylesheet for highlighted code: ``light`` by default, ``dark`` when the reader's
+    system asks for dark (unless the page forces light) or the page sets data-theme=dark."""
+    light_css = HtmlFormatter(style=light).get_style_defs(".highlight")
+    dark_rules = HtmlFormatter(style=dark).get_style_defs(".highlight")
+    forced = dark_rules.replace(".highlight", 'html[data-theme="dark"] .highlight')
+    auto = dark_rules.replace(".highlight", 'html:not([data-theme="light"]) .highlight')
+    return (
+        f"/* Pygments {light} */\n{light_css}\n"
+        f"/* Pygments {dark}, dark mode */\n{forced}\n"
+        f"@media (prefers-color-scheme: dark) {{\n{auto}\n}}\n"
+    )

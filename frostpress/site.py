@@ -1,0 +1,100 @@
+"""Per-app state kept in ``app.extensions['frostpress']``: settings, pages, rendered bodies."""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import Flask, current_app, g, has_request_context, request
+
+from frostpress.cache import DiskCache
+from frostpress.config import Settings
+from frostpress.errors import ContentError
+from frostpress.markdown import MarkdownRenderer, Rendered
+from frostpress.pages import Page, PageSet, load_pageset
+
+#: A URL generator yields ``(endpoint, values)`` pairs, as Frozen-Flask's generators do.
+Generator = Callable[[], Iterable[tuple[str, dict[str, Any]]]]
+
+
+@dataclass
+class Site:
+    """Everything one Frostpress app knows; created by ``create_app``."""
+
+    settings: Settings
+    renderer: MarkdownRenderer
+    cache: DiskCache
+    generators: list[Generator] = field(default_factory=list)
+    _pageset: PageSet | None = None
+    _stale: bool = True
+    _lock: threading.RLock = field(default_factory=threading.RLock)
+    _memo: OrderedDict[str, Rendered] = field(default_factory=OrderedDict)
+    #: Problems met while rendering (template errors, missing templates), in order.
+    render_errors: list[ContentError] = field(default_factory=list)
+    #: Warnings met while rendering (undefined template variables), in order.
+    render_warnings: list[str] = field(default_factory=list)
+    memo_size: int = 256
+    #: True while freezing: render errors are recorded and the build goes on.
+    collecting: bool = False
+    url_memo: dict[tuple[str, str], str] = field(default_factory=dict)
+    #: URL path -> slugs of the page bodies it was rendered from (filled while freezing).
+    url_deps: dict[str, list[str]] = field(default_factory=dict)
+
+    def pageset(self) -> PageSet:
+        """The page index, (re)loaded when a source changed since the last call."""
+        with self._lock:
+            if self._pageset is None or self._stale:
+                self._pageset = load_pageset(self.settings.content_dir)
+                self._stale = False
+            return self._pageset
+
+    def mark_stale(self) -> None:
+        """Reload the page index on next use (the preview calls this when sources change)."""
+        with self._lock:
+            self._stale = True
+
+    def rendered(self, page: Page) -> Rendered:
+        """The page body as HTML: from memory, from the disk cache, or rendered now.
+
+        The page is recorded as a dependency of the URL being served, so that an
+        incremental freeze knows which bodies each output file was made from."""
+        if has_request_context():
+            g.setdefault("frostpress_deps", set()).add(page.slug)
+        body = page.read_body()
+        key = self.renderer.cache_key(body, page.rel)
+        with self._lock:
+            hit = self._memo.get(key)
+            if hit is not None:
+                self._memo.move_to_end(key)
+                return hit
+        data = self.cache.get(key)
+        if data is not None:
+            result = Rendered.from_json(data)
+        else:
+            result = self.renderer.render(body, page.rel)
+            self.cache.put(key, result.to_json())
+        with self._lock:
+            self._memo[key] = result
+            while len(self._memo) > self.memo_size:
+                self._memo.popitem(last=False)
+        return result
+
+
+def get_site(app: Flask | None = None) -> Site:
+    """The Frostpress state of ``app`` (default: the current app)."""
+    target = app if app is not None else current_app
+    site = target.extensions.get("frostpress")
+    if not isinstance(site, Site):
+        raise RuntimeError("this Flask app was not made by frostpress.create_app")
+    return site
+
+
+def record_deps(response: Any) -> Any:
+    """after_request hook: remember which page bodies the URL just served was made from."""
+    site = get_site()
+    if site.collecting:
+        site.url_deps[request.path] = sorted(g.get("frostpress_deps", ()))
+    return response

@@ -1,0 +1,83 @@
+"""Jinja set-up: the ``site`` object, URL helpers, and undefined-variable reporting."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import jinja2
+from flask import Flask, url_for
+
+from frostpress.pages import Chapter, Page, PageSet
+from frostpress.site import get_site
+from frostpress.views import page_url
+
+
+@dataclass(frozen=True)
+class SiteContext:
+    """What templates see as ``site``."""
+
+    name: str
+    url: str
+    description: str
+    language: str
+    pages: PageSet
+    page_toc: bool
+
+    @property
+    def chapters(self) -> list[Chapter]:
+        return self.pages.chapters
+
+    @property
+    def loose_pages(self) -> list[Page]:
+        return self.pages.loose
+
+
+class ReportingUndefined(jinja2.ChainableUndefined):
+    """An undefined variable renders as empty text and is reported (an error with --strict)."""
+
+    def _report(self) -> None:
+        try:
+            site = get_site()
+        except RuntimeError:  # pragma: no cover - outside an app context
+            return
+        site.render_warnings.append(f"undefined template variable: {self._undefined_message}")
+
+    def __str__(self) -> str:
+        self._report()
+        return ""
+
+    def __iter__(self) -> Any:
+        self._report()
+        return iter(())
+
+    def __bool__(self) -> bool:
+        return False
+
+
+def asset_url(filename: str) -> str:
+    """URL of a static asset (the theme's or the site's)."""
+    return url_for("static", filename=filename)
+
+
+def init_templating(app: Flask) -> None:
+    """Install globals and the ``site`` context processor on ``app``."""
+    app.jinja_env.undefined = ReportingUndefined
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    app.jinja_env.globals.update(page_url=page_url, asset_url=asset_url)
+
+    @app.context_processor
+    def inject_site() -> dict[str, Any]:
+        site = get_site()
+        s = site.settings
+        return {
+            "site": SiteContext(
+                name=s.site_name,
+                url=s.site_url,
+                description=s.site_description,
+                language=s.language,
+                pages=site.pageset(),
+                page_toc=s.page_toc,
+            )
+        }
