@@ -19,7 +19,7 @@ def output_sources(app: Flask) -> dict[str, Page]:
     pages = site.pageset()
     tasks = [("pages.page", {"slug": p.slug}) for p in pages.pages]
     out: dict[str, Page] = {}
-    for url, (_, values) in zip(task_urls(app, tasks), tasks):
+    for url, (_, values) in zip(task_urls(app, tasks), tasks, strict=True):
         rel = url[1:] + "index.html" if url.endswith("/") else url[1:]
         out[rel] = pages.by_slug[values["slug"]]
     if pages.home is not None:

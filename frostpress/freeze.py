@@ -176,10 +176,10 @@ def freeze_tasks(app: Flask) -> list[Task]:
             tasks.append((endpoint, dict(values)))
             seen.add(endpoint)
     for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
-        if rule.methods and "GET" in rule.methods and not rule.arguments:
-            if rule.endpoint not in seen:
-                tasks.append((rule.endpoint, {}))
-                seen.add(rule.endpoint)
+        is_get = bool(rule.methods and "GET" in rule.methods)
+        if is_get and not rule.arguments and rule.endpoint not in seen:
+            tasks.append((rule.endpoint, {}))
+            seen.add(rule.endpoint)
     tasks += [("static", {"filename": name}) for name in static_filenames(site)]
     return tasks
 
@@ -374,7 +374,7 @@ def freeze_site(
     global_fp = global_digest(site, app)
     manifest_file = _manifest_path(site, dest)
     old = {} if clean else _load_manifest(manifest_file).get("urls", {})
-    endpoint_of = {url: endpoint for url, (endpoint, _) in zip(urls, tasks)}
+    endpoint_of = {url: endpoint for url, (endpoint, _) in zip(urls, tasks, strict=True)}
     staging = _staging_for(dest)
     staging.mkdir(parents=True)
     site.cache.readable = not clean
@@ -427,7 +427,7 @@ def freeze_site(
             report.warnings += check_links(staging, site)
         _keep_files(dest, staging, site.settings.keep_files)
         entries = {}
-        for url, (endpoint, _) in zip(urls, tasks):
+        for url, (endpoint, _) in zip(urls, tasks, strict=True):
             if endpoint not in PAGE_ENDPOINTS:
                 continue
             path = staging / (url[1:] + "index.html" if url.endswith("/") else url[1:])

@@ -41,7 +41,7 @@ class Rendered:
     @classmethod
     def from_json(cls, data: bytes) -> Rendered:
         obj = json.loads(data)
-        return cls(obj["html"], tuple(tuple(t) for t in obj["toc"]))  # type: ignore[misc]
+        return cls(obj["html"], tuple((int(a), str(b), str(c)) for a, b, c in obj["toc"]))
 
 
 class _SourceLinks(Treeprocessor):

@@ -1,0 +1,126 @@
+"""Fixtures: tiny sites written into tmp_path, their app, client, CLI runner and frozen output."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from frostpress import create_app
+
+REPO = Path(__file__).resolve().parent.parent
+FSP = REPO.parent / "shared" / "corpora" / "fullstackpython" / "content" / "pages"
+
+BUILD_PY = """\
+from pathlib import Path
+from frostpress import create_app
+from frostpress.cli import main
+
+def make_app(overrides=None):
+    return create_app(Path(__file__).parent, overrides=overrides, SITE_NAME="Test site")
+
+if __name__ == "__main__":
+    main(make_app)
+"""
+
+PAGES = {
+    "01-intro/01-welcome.md": """\
+        title: Welcome
+        sortorder: 0101
+
+        # Hello
+
+        See [the guide](../02-guide/01-install.md) and [setup](/setup.html).
+        """,
+    "01-intro/02-about.md": """\
+        ---
+        title: About us
+        sortorder: 0102
+        tags: [a, b]
+        ---
+        About *text*.
+        """,
+    "02-guide/01-install.md": """\
+        +++
+        title = "Install"
+        slug = "setup"
+        sortorder = 201
+        +++
+        ```python
+        from flask import Flask
+        ```
+        """,
+}
+
+
+def write_site(root: Path, pages: dict[str, str] | None = None) -> Path:
+    """Write a project (build.py + content/) into ``root``; returns root."""
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "build.py").write_text(BUILD_PY)
+    for rel, text in (PAGES if pages is None else pages).items():
+        path = root / "content" / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text))
+    return root
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    return write_site(tmp_path / "proj")
+
+
+@pytest.fixture
+def make_app(project: Path) -> Callable[..., Flask]:
+    def make(**settings: Any) -> Flask:
+        return create_app(project, SITE_NAME="Test site", **settings)
+
+    return make
+
+
+@pytest.fixture
+def app(make_app: Callable[..., Flask]) -> Flask:
+    return make_app()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+def run_build(project: Path, *args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    """Run ``python build.py ARGS`` in ``project`` as a user would."""
+    path = os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))
+    env = dict(os.environ, PYTHONWARNINGS="ignore", PYTHONPATH=path)
+    return subprocess.run(
+        [sys.executable, "build.py", *args],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=env,
+    )
+
+
+@pytest.fixture
+def frozen(project: Path) -> Iterator[Path]:
+    """The project frozen by ``python build.py freeze``; yields the output folder."""
+    result = run_build(project, "freeze", "--jobs", "1")
+    assert result.returncode == 0, result.stderr
+    yield project / "site"
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    """Every file under root (relative '/'-paths) with its bytes."""
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
