@@ -248,7 +248,7 @@ def _freeze_chunk(chunk: list[Task]) -> _ChunkResult:
 
 
 def _chunks(tasks: list[Task], jobs: int) -> Iterator[list[Task]]:
-    size = max(4, min(64, len(tasks) // (jobs * 8) or 1))
+    size = max(4, min(64, len(tasks) // (jobs * 24) or 1))
     for i in range(0, len(tasks), size):
         yield tasks[i : i + size]
 
@@ -365,6 +365,7 @@ def freeze_site(
     dest = guard_destination(site)
     recover(dest)
     pages = site.pageset()  # read and validate everything before writing anything
+    site.fragments.clear()
     tasks = freeze_tasks(app)
     urls = task_urls(app, tasks)
     report = FreezeReport(destination=dest, urls=len(tasks), pages=len(pages.all()))

@@ -66,13 +66,13 @@ def split(text: str, source: str = "<string>") -> FrontMatter:
     """Split ``text`` into front matter and body; errors name ``source`` and the line."""
     if text.startswith("\ufeff"):
         text = text[1:]
-    lines = text.split("\n")
-    first = lines[0].rstrip() if lines else ""
+    end = text.find("\n")
+    first = (text if end < 0 else text[:end]).rstrip()
     if first == "---":
-        return _split_fenced(lines, source, "---", "yaml")
+        return _split_fenced(text.split("\n"), source, "---", "yaml")
     if first == "+++":
-        return _split_fenced(lines, source, "+++", "toml")
-    return _split_mmd(lines)
+        return _split_fenced(text.split("\n"), source, "+++", "toml")
+    return _split_mmd(text)
 
 
 def _split_fenced(lines: list[str], source: str, fence: str, form: str) -> FrontMatter:
@@ -123,14 +123,20 @@ def _parse_toml(block: str, source: str) -> dict[str, Any]:
         raise ContentError(source, f"TOML syntax error: {problem}{col}", line) from None
 
 
-def _split_mmd(lines: list[str]) -> FrontMatter:
+def _split_mmd(text: str) -> FrontMatter:
     meta: dict[str, Any] = {}
     key: str | None = None
-    i = 0
-    while i < len(lines):
-        line = lines[i]
+    pos = 0  # start of the current line
+    line_no = 1
+    size = len(text)
+    while pos < size:
+        end = text.find("\n", pos)
+        if end < 0:
+            end = size
+        line = text[pos:end]
         if not line.strip():
-            i += 1  # the blank line that ends the header belongs to neither part
+            pos = end + 1  # the blank line that ends the header belongs to neither part
+            line_no += 1
             break
         m = _MMD_KEY.match(line)
         if m:
@@ -141,10 +147,11 @@ def _split_mmd(lines: list[str]) -> FrontMatter:
             if key is None or not more:
                 break  # not a header line: the rest is body, as in Python-Markdown
             meta[key] = f"{meta[key]} {more.group('value').strip()}".strip()
-        i += 1
+        pos = end + 1
+        line_no += 1
     if not meta:
-        return FrontMatter({}, "\n".join(lines), 1, "none")
-    return FrontMatter(meta, "\n".join(lines[i:]), i + 1, "mmd")
+        return FrontMatter({}, text, 1, "none")
+    return FrontMatter(meta, text[pos:], line_no, "mmd")
 
 
 def _lower_keys(meta: dict[Any, Any]) -> dict[str, Any]:

@@ -136,13 +136,22 @@ def _meta_line(text: str, key: str, default: int) -> int:
 
 def load_page(path: Path, content_dir: Path) -> Page:
     """Read and normalise one source. Raises ContentError naming the file and line."""
+    try:
+        return _load_page(path, content_dir)
+    except ContentError as exc:  # name the file as the user sees it
+        raise ContentError(display_path(path), exc.message, exc.line) from None
+
+
+def _load_page(path: Path, content_dir: Path) -> Page:
     rel = path.relative_to(content_dir).as_posix()
-    shown = display_path(path)
+    shown = ""  # load_page puts the displayed path into every error
     try:
         raw = path.read_bytes()
-        text = raw.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ContentError(shown, f"is not UTF-8 text ({exc.reason})") from None
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     fm = split(text, shown)
     meta = dict(fm.meta)
     stem = rel.rsplit("/", 1)[-1].rsplit(".", 1)[0]

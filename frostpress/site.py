@@ -40,6 +40,8 @@ class Site:
     #: True while freezing: render errors are recorded and the build goes on.
     collecting: bool = False
     url_memo: dict[tuple[str, str], str] = field(default_factory=dict)
+    #: Rendered navigation per (base path, chapter), reused while freezing.
+    fragments: dict[tuple[str, str | None], str] = field(default_factory=dict)
     #: URL path -> slugs of the page bodies it was rendered from (filled while freezing).
     url_deps: dict[str, list[str]] = field(default_factory=dict)
 

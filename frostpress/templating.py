@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import jinja2
-from flask import Flask, url_for
+from flask import Flask, render_template, request, url_for
+from markupsafe import Markup
 
 from frostpress.pages import Chapter, Page, PageSet
 from frostpress.site import get_site
@@ -60,12 +61,36 @@ def asset_url(filename: str) -> str:
     return url_for("static", filename=filename)
 
 
+@jinja2.pass_context
+def sidebar(context: jinja2.runtime.Context) -> Markup:
+    """The navigation: ``_sidebar.html`` rendered once per chapter, then the current page's
+    link marked with aria-current. While freezing, each chapter's rendering is reused for all
+    of its pages (as Hugo's partialCached does), so navigation costs O(links) per page, not a
+    template walk of the whole site."""
+    site = get_site()
+    page = context.get("page")
+    chapter = context.get("chapter")
+    key = (request.script_root, chapter.key if isinstance(chapter, Chapter) else None)
+    html = site.fragments.get(key) if site.collecting else None
+    if html is None:
+        html = render_template("_sidebar.html", chapter=chapter)
+        if site.collecting:
+            site.fragments[key] = html
+    if isinstance(page, Page):
+        href = f'href="{page_url(page)}"'
+        i = html.rfind(href + ">")
+        if i >= 0:
+            i += len(href)
+            html = html[:i] + ' aria-current="page"' + html[i:]
+    return Markup(html)
+
+
 def init_templating(app: Flask) -> None:
     """Install globals and the ``site`` context processor on ``app``."""
     app.jinja_env.undefined = ReportingUndefined
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
-    app.jinja_env.globals.update(page_url=page_url, asset_url=asset_url)
+    app.jinja_env.globals.update(page_url=page_url, asset_url=asset_url, sidebar=sidebar)
 
     @app.context_processor
     def inject_site() -> dict[str, Any]:
