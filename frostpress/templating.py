@@ -6,8 +6,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import jinja2
-from flask import Flask, url_for
+from flask import Flask
 
+from frostpress.assets import asset_url
 from frostpress.pages import Chapter, Page, PageSet
 from frostpress.site import get_site
 from frostpress.views import page_url
@@ -53,11 +54,6 @@ class ReportingUndefined(jinja2.ChainableUndefined):
 
     def __bool__(self) -> bool:
         return False
-
-
-def asset_url(filename: str) -> str:
-    """URL of a static asset (the theme's or the site's)."""
-    return url_for("static", filename=filename)
 
 
 def init_templating(app: Flask) -> None:

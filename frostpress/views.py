@@ -111,7 +111,10 @@ def page_view(slug: str) -> tuple[str, int]:
 
 def static_file(filename: str) -> Response:
     """Serve the site's ``static/`` first, then the theme's; pygments.css is generated."""
+    from frostpress.assets import original_name
+
     site = get_site()
+    filename = original_name(site, filename)  # a fingerprinted name serves its file
     for folder in (site.settings.static_dir, THEME_DIR / "static"):
         if (folder / filename).is_file():
             mimetype = mimetypes.guess_type(filename)[0] or "application/octet-stream"
