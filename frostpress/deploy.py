@@ -113,6 +113,8 @@ def headers_file() -> Response:
 def alias_tasks(app: Flask) -> Iterable[tuple[str, dict[str, Any]]]:
     """Freeze tasks: one redirect page for each alias that can hold an HTML page."""
     pages = get_site(app).pageset(drafts=False)
+    with app.app_context():
+        aliases(pages)  # conflicts stop the build before anything is written
     written = set()
     for page in pages.all():
         for alias in page.aliases:
