@@ -25,7 +25,9 @@ SITE = {
         "tags: python\nheaderimage: /static/hero.png\n---\nNew.\n"
     ),
     "01-news/03-plain.md": "title: Plain\nsortorder: 3\nmeta: A plain page.\n\nPlain.\n",
-    "01-news/04-draft.md": "title: Draft\nsortorder: 4\ndraft: true\ndate: 2025-01-01\ntags: python\n\nD.\n",
+    "01-news/04-draft.md": (
+        "title: Draft\nsortorder: 4\ndraft: true\ndate: 2025-01-01\ntags: python\n\nD.\n"
+    ),
 }
 
 
