@@ -8,12 +8,13 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from flask import Flask, render_template
+from flask import Flask, render_template, request
 from werkzeug.exceptions import HTTPException, NotFound
 
+from frostpress import deploy, discovery
 from frostpress.cache import DiskCache
 from frostpress.config import DEFAULT_MARKDOWN_CONFIGS, env_overrides, make_settings
-from frostpress.errors import ContentError
+from frostpress.errors import ContentError, ContentErrors
 from frostpress.markdown import MarkdownRenderer
 from frostpress.site import Site, get_site, record_deps
 from frostpress.templating import init_templating
@@ -55,6 +56,8 @@ def create_app(
     )
     app.register_blueprint(make_theme_blueprint())
     app.register_blueprint(make_pages_blueprint(config.url_style))
+    discovery.init_app(app, config.url_style)
+    deploy.init_app(app)
     app.add_url_rule("/static/<path:filename>", "static", static_file)
     init_templating(app)
     app.after_request(record_deps)
@@ -64,7 +67,12 @@ def create_app(
 
 
 def _not_found(exc: NotFound) -> tuple[str, int]:
-    return render_template("404.html"), 404
+    """An old URL of a page (``aliases``) answers with its redirect page; else the 404 page."""
+    try:
+        found = deploy.alias_response(request.path)
+    except ContentErrors:  # conflicting aliases are reported by _redirects
+        found = None
+    return found or (render_template("404.html"), 404)
 
 
 def _render_error(exc: Exception) -> Any:

@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 import click
 from flask import Flask
 
+from frostpress import __version__
 from frostpress.config import parse_value
 from frostpress.errors import FrostpressError
 
@@ -192,7 +193,56 @@ def make_cli(factory: AppFactory) -> click.Group:
         except FrostpressError as exc:
             _fail(exc)
 
+    @cli.command()
+    @_settings_options
+    @click.argument("title")
+    @click.option("--chapter", metavar="DIR", help="Chapter folder inside the content folder.")
+    def new(
+        content: str | None,
+        output: str | None,
+        pairs: tuple[str, ...],
+        title: str,
+        chapter: str | None,
+    ) -> None:
+        """Create a page with front matter: slug from TITLE, next sortorder in the chapter."""
+        from frostpress.scaffold import new_page
+        from frostpress.site import get_site
+
+        app = build_app(content, output, pairs)
+        try:
+            path = new_page(get_site(app).settings.content_dir, title, chapter)
+        except FrostpressError as exc:
+            _fail(exc)
+        click.echo(f"Created {os.path.relpath(path)}")
+
     return cli
+
+
+def frostpress_main(argv: list[str] | None = None) -> None:
+    """The ``frostpress`` console script: ``frostpress init DIR`` starts a new site."""
+
+    @click.group(context_settings={"help_option_names": ["-h", "--help"]})
+    @click.version_option(__version__, prog_name="frostpress")
+    def group() -> None:
+        """Frostpress: static sites from Markdown and Flask routes."""
+
+    @group.command()
+    @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+    @click.option("--name", help="Site name (default: from the folder name).")
+    def init(directory: Path, name: str | None) -> None:
+        """Create a working site in DIRECTORY (new or empty)."""
+        from frostpress.scaffold import init_site
+
+        try:
+            init_site(directory, name)
+        except FrostpressError as exc:
+            _fail(exc)
+        click.echo(
+            f"Created a Frostpress site in {directory}.\n"
+            f"Next: cd {directory} && python build.py serve   (or: python build.py freeze)"
+        )
+
+    group(args=argv, prog_name="frostpress")
 
 
 def main(factory: AppFactory, argv: list[str] | None = None) -> None:

@@ -23,7 +23,8 @@ from urllib.parse import unquote, urlsplit
 from flask import Flask, url_for
 from flask_frozen import Freezer, FrozenFlaskWarning, MissingURLGeneratorWarning
 
-from frostpress import __version__
+from frostpress import __version__, deploy, discovery
+from frostpress.assets import fingerprinted_names
 from frostpress.errors import ContentError, ContentErrors, UsageError
 from frostpress.site import Generator, Site, get_site
 from frostpress.views import THEME_DIR, static_filenames
@@ -140,7 +141,7 @@ def global_digest(site: Site, app: Flask) -> str:
     h.update(_tree_digest(folders).encode())
     h.update(_tree_digest([site.settings.static_dir, THEME_DIR / "static"]).encode())
     h.update(_code_digest().encode())
-    h.update(site.pageset().meta_digest.encode())
+    h.update(site.pageset(drafts=False).meta_digest.encode())
     h.update(repr(sorted(str(r) for r in app.url_map.iter_rules())).encode())
     return h.hexdigest()
 
@@ -169,7 +170,8 @@ def freeze_tasks(app: Flask) -> list[Task]:
     """Every (endpoint, values) to freeze, in a stable order."""
     site = get_site(app)
     tasks: list[Task] = [("pages.index", {}), ("pages.not_found", {})]
-    tasks += [("pages.page", {"slug": p.slug}) for p in site.pageset().pages]
+    tasks += [("pages.page", {"slug": p.slug}) for p in site.pageset(drafts=False).pages]
+    tasks += [*discovery.tag_tasks(app), *deploy.alias_tasks(app)]
     seen = {endpoint for endpoint, _ in tasks}
     for generator in site.generators:
         for endpoint, values in generator():
@@ -180,12 +182,14 @@ def freeze_tasks(app: Flask) -> list[Task]:
         if is_get and not rule.arguments and rule.endpoint not in seen:
             tasks.append((rule.endpoint, {}))
             seen.add(rule.endpoint)
-    tasks += [("static", {"filename": name}) for name in static_filenames(site)]
+    names = static_filenames(site)
+    tasks += [("static", {"filename": name}) for name in names + fingerprinted_names(site, names)]
     return tasks
 
 
 def _missing_generators(app: Flask, tasks: list[Task]) -> list[str]:
     covered = {endpoint for endpoint, _ in tasks}
+    covered |= discovery.GENERATED_ENDPOINTS | deploy.GENERATED_ENDPOINTS
     return sorted(
         f"route {rule.rule} (endpoint {rule.endpoint}) has no URL generator, so nothing was "
         "frozen for it; register one with frostpress.register_generator"
@@ -364,7 +368,7 @@ def freeze_site(
     site = get_site(app)
     dest = guard_destination(site)
     recover(dest)
-    pages = site.pageset()  # read and validate everything before writing anything
+    pages = site.pageset(drafts=False)  # read and validate everything before writing anything
     site.fragments.clear()
     tasks = freeze_tasks(app)
     urls = task_urls(app, tasks)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
+import datetime
 import hashlib
 import json
 import os
+import posixpath
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
@@ -55,6 +58,18 @@ class Page:
     digest: str  # hash of the whole source file
     is_index: bool = False
     chapter: Chapter | None = field(default=None, repr=False)
+    date: datetime.date | None = None
+    updated: datetime.date | None = None
+    tags: tuple[str, ...] = ()
+    draft: bool = False
+    #: Old URL paths of this page ('/'-separated, starting with '/'), from ``aliases`` and
+    #: ``redirect_from``.
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def lastmod(self) -> datetime.date | None:
+        """When the page last changed, as far as its front matter says."""
+        return self.updated or self.date
 
     @property
     def sidebartitle(self) -> str:
@@ -134,6 +149,93 @@ def _meta_line(text: str, key: str, default: int) -> int:
     return text.count("\n", 0, m.start()) + 1 if m else default
 
 
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_TRUE = ("true", "yes", "on", "1")
+_FALSE = ("false", "no", "off", "0", "")
+
+
+def parse_date(value: Any) -> datetime.date:
+    """An ISO date (``2024-05-01``, or a date-time, whose date is kept) from front matter."""
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    text = str(value).strip()
+    try:
+        if _ISO_DATE.match(text):
+            return datetime.date.fromisoformat(text)
+        return datetime.datetime.fromisoformat(text.replace("Z", "+00:00")).date()
+    except ValueError:
+        raise ValueError(f"invalid date {text!r}: write it as YYYY-MM-DD") from None
+
+
+def parse_list(value: Any) -> list[str]:
+    """A YAML/TOML list, or comma-separated text, as a list of stripped non-empty strings."""
+    if value is None:
+        return []
+    items = value if isinstance(value, (list, tuple)) else str(value).split(",")
+    return [str(v).strip() for v in items if v is not None and str(v).strip()]
+
+
+def parse_bool(key: str, value: Any) -> bool:
+    """true/false from front matter (``true``, ``"yes"``, ``false``, ``"no"``)."""
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise ValueError(f"{key} must be true or false, not {value!r}")
+
+
+def check_site_path(path: str) -> str:
+    """A safe site path for an old URL: ``old/page.html`` -> ``/old/page.html``.
+
+    Refuses full URLs, '..' segments and anything that could leave the output folder."""
+    text = path.strip()
+    if not text or "://" in text or text.startswith("//") or "\\" in text or "\0" in text:
+        raise ValueError(f"alias {path!r} must be a path inside the site, like /old-page.html")
+    if any(ch in text for ch in "?#") or any(ord(ch) < 32 for ch in text):
+        raise ValueError(f"alias {path!r} must be a plain path, without '?', '#' or controls")
+    segments = text.strip("/").split("/")
+    if any(seg in (".", "..") for seg in segments):
+        raise ValueError(f"alias {path!r} must not contain '.' or '..' segments")
+    clean = "/" + posixpath.normpath("/" + text).lstrip("/")
+    if clean == "/":
+        raise ValueError(f"alias {path!r} cannot be the home page")
+    return clean + "/" if text.endswith("/") and not clean.endswith("/") else clean
+
+
+def _normalise_extras(meta: dict[str, Any], text: str, shown: str) -> dict[str, Any]:
+    """Parse date, updated, tags, draft, aliases and redirect_from; errors name the line."""
+    out: dict[str, Any] = {}
+    problems: list[ContentError] = []
+    for key in ("date", "updated"):
+        if meta.get(key) not in (None, ""):
+            try:
+                out[key] = parse_date(meta[key])
+            except ValueError as exc:
+                problems.append(ContentError(shown, f"{key}: {exc}", _meta_line(text, key, 1)))
+    out["tags"] = tuple(dict.fromkeys(parse_list(meta.get("tags"))))
+    if "draft" in meta:
+        try:
+            out["draft"] = parse_bool("draft", meta["draft"])
+        except ValueError as exc:
+            problems.append(ContentError(shown, str(exc), _meta_line(text, "draft", 1)))
+    aliases: list[str] = []
+    for key in ("aliases", "redirect_from"):
+        for item in parse_list(meta.get(key)):
+            try:
+                aliases.append(check_site_path(item))
+            except ValueError as exc:
+                problems.append(ContentError(shown, str(exc), _meta_line(text, key, 1)))
+    out["aliases"] = tuple(dict.fromkeys(aliases))
+    if problems:
+        raise problems[0] if len(problems) == 1 else ContentErrors(problems)
+    return out
+
+
 def load_page(path: Path, content_dir: Path) -> Page:
     """Read and normalise one source. Raises ContentError naming the file and line."""
     try:
@@ -194,6 +296,7 @@ def _load_page(path: Path, content_dir: Path) -> Page:
     if slug == "":
         chapter_key = ""
     body_offset = len(text) - len(fm.body)
+    extras = _normalise_extras(meta, text, shown)
     return Page(
         source=path,
         rel=rel,
@@ -206,6 +309,7 @@ def _load_page(path: Path, content_dir: Path) -> Page:
         body_offset=body_offset,
         digest=hashlib.blake2b(raw, digest_size=16).hexdigest(),
         is_index=is_index,
+        **extras,
     )
 
 
@@ -295,10 +399,14 @@ def sort_key(page: Page) -> tuple[bool, int, str]:
     return (page.sortorder is None, page.sortorder or 0, page.slug)
 
 
-def build_pageset(pages: Iterable[Page]) -> PageSet:
-    """Index pages: reject duplicate slugs (naming both files), group into chapters, order."""
+def build_pageset(pages: Iterable[Page], drafts: bool = True) -> PageSet:
+    """Index pages: reject duplicate slugs (naming both files), group into chapters, order.
+
+    Each PageSet holds its own copies of the pages (their ``chapter`` belongs to this set);
+    with ``drafts=False`` draft pages are left out, as in the frozen site."""
     problems: list[ContentError] = []
     by_slug: dict[str, Page] = {}
+    pages = [dataclasses.replace(p, chapter=None) for p in pages if drafts or not p.draft]
     for page in sorted(pages, key=lambda p: p.rel):
         other = by_slug.get(page.slug)
         if other is not None:
@@ -337,7 +445,7 @@ def build_pageset(pages: Iterable[Page]) -> PageSet:
     ordered = loose + [p for c in chapters for p in c.pages]
     digest = hashlib.blake2b(digest_size=16)
     for p in ([home] if home else []) + ordered:
-        record = [p.rel, p.slug, p.title, p.sortorder, p.chapter_key, p.meta]
+        record = [p.rel, p.slug, p.title, p.sortorder, p.chapter_key, p.meta, p.draft]
         digest.update(json.dumps(record, sort_keys=True, default=str).encode())
     return PageSet(
         pages=ordered,
@@ -351,8 +459,8 @@ def build_pageset(pages: Iterable[Page]) -> PageSet:
     )
 
 
-def load_pageset(content_dir: Path) -> PageSet:
-    """Read every source, collect every problem, and index the pages."""
+def load_pages(content_dir: Path) -> list[Page]:
+    """Read every source and collect every problem (raised together as ContentErrors)."""
     if not content_dir.is_dir():
         raise ContentErrors(
             [ContentError(display_path(content_dir), "content folder does not exist")]
@@ -364,6 +472,14 @@ def load_pageset(content_dir: Path) -> PageSet:
             pages.append(load_page(path, content_dir.resolve()))
         except ContentError as exc:
             problems.append(exc)
+        except ContentErrors as exc:
+            problems.extend(exc.errors)
     if problems:
         raise ContentErrors(problems)
-    return build_pageset(pages)
+    return pages
+
+
+def load_pageset(content_dir: Path, drafts: bool = True) -> PageSet:
+    """Read every source, collect every problem, and index the pages (drafts left out when
+    ``drafts`` is False)."""
+    return build_pageset(load_pages(content_dir), drafts=drafts)

@@ -14,7 +14,7 @@ from frostpress.cache import DiskCache
 from frostpress.config import Settings
 from frostpress.errors import ContentError
 from frostpress.markdown import MarkdownRenderer, Rendered
-from frostpress.pages import Page, PageSet, load_pageset
+from frostpress.pages import Page, PageSet, build_pageset, load_pages
 
 #: A URL generator yields ``(endpoint, values)`` pairs, as Frozen-Flask's generators do.
 Generator = Callable[[], Iterable[tuple[str, dict[str, Any]]]]
@@ -28,7 +28,8 @@ class Site:
     renderer: MarkdownRenderer
     cache: DiskCache
     generators: list[Generator] = field(default_factory=list)
-    _pageset: PageSet | None = None
+    _pages: list[Page] | None = None
+    _pagesets: dict[bool, PageSet] = field(default_factory=dict)
     _stale: bool = True
     _lock: threading.RLock = field(default_factory=threading.RLock)
     _memo: OrderedDict[str, Rendered] = field(default_factory=OrderedDict)
@@ -45,13 +46,22 @@ class Site:
     #: URL path -> slugs of the page bodies it was rendered from (filled while freezing).
     url_deps: dict[str, list[str]] = field(default_factory=dict)
 
-    def pageset(self) -> PageSet:
-        """The page index, (re)loaded when a source changed since the last call."""
+    def pageset(self, drafts: bool | None = None) -> PageSet:
+        """The page index, (re)loaded when a source changed since the last call.
+
+        Draft pages are in it for the preview and left out while freezing (``collecting``);
+        ``drafts`` chooses explicitly."""
+        if drafts is None:
+            drafts = not self.collecting
         with self._lock:
-            if self._pageset is None or self._stale:
-                self._pageset = load_pageset(self.settings.content_dir)
+            if self._pages is None or self._stale:
+                self._pages = load_pages(self.settings.content_dir)
+                self._pagesets.clear()
                 self._stale = False
-            return self._pageset
+            found = self._pagesets.get(drafts)
+            if found is None:
+                found = self._pagesets[drafts] = build_pageset(self._pages, drafts=drafts)
+            return found
 
     def mark_stale(self) -> None:
         """Reload the page index on next use (the preview calls this when sources change)."""

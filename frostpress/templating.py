@@ -6,9 +6,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import jinja2
-from flask import Flask, render_template, request, url_for
+from flask import Flask, render_template, request
 from markupsafe import Markup
 
+from frostpress.assets import asset_url
 from frostpress.pages import Chapter, Page, PageSet
 from frostpress.site import get_site
 from frostpress.views import page_url
@@ -54,11 +55,6 @@ class ReportingUndefined(jinja2.ChainableUndefined):
 
     def __bool__(self) -> bool:
         return False
-
-
-def asset_url(filename: str) -> str:
-    """URL of a static asset (the theme's or the site's)."""
-    return url_for("static", filename=filename)
 
 
 @jinja2.pass_context

@@ -28,8 +28,10 @@ def make_pages_blueprint(url_style: str) -> Blueprint:
     bp = Blueprint("pages", __name__)
     bp.add_url_rule("/", "index", index)
     bp.add_url_rule("/404.html", "not_found", not_found_page)
-    rule = "/<path:slug>.html" if url_style == "html" else "/<path:slug>/"
-    bp.add_url_rule(rule, "page", page_view)
+    if url_style == "html":
+        bp.add_url_rule("/<path:slug>.html", "page", page_view)
+    else:  # no redirect to '/<x>/' for unknown URLs: they may be a page's old URL (aliases)
+        bp.add_url_rule("/<path:slug>/", "page", page_view, strict_slashes=False)
     return bp
 
 
@@ -111,7 +113,10 @@ def page_view(slug: str) -> tuple[str, int]:
 
 def static_file(filename: str) -> Response:
     """Serve the site's ``static/`` first, then the theme's; pygments.css is generated."""
+    from frostpress.assets import original_name
+
     site = get_site()
+    filename = original_name(site, filename)  # a fingerprinted name serves its file
     for folder in (site.settings.static_dir, THEME_DIR / "static"):
         if (folder / filename).is_file():
             mimetype = mimetypes.guess_type(filename)[0] or "application/octet-stream"
