@@ -14,7 +14,7 @@ from frostpress.cache import DiskCache
 from frostpress.config import Settings
 from frostpress.errors import ContentError
 from frostpress.markdown import MarkdownRenderer, Rendered
-from frostpress.pages import Page, PageSet, load_pageset
+from frostpress.pages import Page, PageMemo, PageSet, load_pageset
 
 #: A URL generator yields ``(endpoint, values)`` pairs, as Frozen-Flask's generators do.
 Generator = Callable[[], Iterable[tuple[str, dict[str, Any]]]]
@@ -31,6 +31,8 @@ class Site:
     _pageset: PageSet | None = None
     _stale: bool = True
     _lock: threading.RLock = field(default_factory=threading.RLock)
+    #: Pages already read, reused while their file is unchanged (see load_pageset).
+    page_memo: PageMemo = field(default_factory=dict)
     _memo: OrderedDict[str, Rendered] = field(default_factory=OrderedDict)
     #: Problems met while rendering (template errors, missing templates), in order.
     render_errors: list[ContentError] = field(default_factory=list)
@@ -47,7 +49,7 @@ class Site:
         """The page index, (re)loaded when a source changed since the last call."""
         with self._lock:
             if self._pageset is None or self._stale:
-                self._pageset = load_pageset(self.settings.content_dir)
+                self._pageset = load_pageset(self.settings.content_dir, self.page_memo)
                 self._stale = False
             return self._pageset
 
