@@ -19,6 +19,11 @@ from frostpress.views import page_url
 
 _HEADERLINK = re.compile(r'<a class="headerlink"[^>]*>.*?</a>', re.DOTALL)
 _SKIPPED = re.compile(r"<(script|style)\b.*?</\1\s*>", re.DOTALL | re.IGNORECASE)
+_BLOCK_TAG = re.compile(
+    r"</?(?:p|div|h[1-6]|li|ul|ol|dl|dt|dd|pre|table|thead|tbody|tr|td|th|br|hr|blockquote"
+    r"|section|figure|figcaption|details|summary)\b[^>]*>",
+    re.IGNORECASE,
+)
 _TAG = re.compile(r"<[^>]+>")
 _SPACE = re.compile(r"\s+")
 
@@ -26,7 +31,8 @@ _SPACE = re.compile(r"\s+")
 def html_to_text(markup: str) -> str:
     """The readable text of an HTML fragment, on one line (permalink marks left out)."""
     markup = _SKIPPED.sub(" ", _HEADERLINK.sub("", markup))
-    return _SPACE.sub(" ", html.unescape(_TAG.sub(" ", markup))).strip()
+    markup = _TAG.sub("", _BLOCK_TAG.sub(" ", markup))
+    return _SPACE.sub(" ", html.unescape(markup)).strip()
 
 
 def search_entries() -> list[dict[str, Any]]:
