@@ -110,32 +110,39 @@ class ReloadHub:
             return self.version
 
 
-def watched_folders(site: Site) -> list[tuple[Path, bool]]:
-    """(folder, is_content) for every folder whose changes the preview follows."""
+def watched_folders(site: Site) -> list[tuple[Path, str]]:
+    """(folder, kind) for every folder whose changes the preview follows; kind is
+    'content', 'templates' or 'static'."""
     s = site.settings
     folders = [
-        (s.content_dir, True),
-        (s.templates_dir, False),
-        (s.static_dir, False),
-        (THEME_DIR / "templates", False),
-        (THEME_DIR / "static", False),
+        (s.content_dir, "content"),
+        (s.templates_dir, "templates"),
+        (s.static_dir, "static"),
+        (THEME_DIR / "templates", "templates"),
+        (THEME_DIR / "static", "static"),
     ]
     seen: set[Path] = set()
     out = []
-    for folder, is_content in folders:
+    for folder, kind in folders:
         folder = folder.resolve()
         if folder not in seen:
             seen.add(folder)
-            out.append((folder, is_content))
+            out.append((folder, kind))
     return out
 
 
-def watch_sources(site: Site, hub: ReloadHub | None = None) -> Any:
+def watch_sources(
+    site: Site,
+    hub: ReloadHub | None = None,
+    on_templates: Callable[[], None] | None = None,
+) -> Any:
     """Follow content, templates and static files with watchdog (native file-system events).
 
-    A content change marks the page index stale at once; shortly after a burst of events
-    settles, ``hub`` is told so open pages reload. Returns the running observer, or None
-    when there is nothing to watch."""
+    A content change marks the page index stale at once; a template change calls
+    ``on_templates`` (the preview forgets compiled templates, so that a new override in the
+    site's templates folder is seen). Shortly after a burst of events settles, ``hub`` is
+    told so open pages reload. Returns the running observer, or None when there is nothing
+    to watch. A folder that does not exist yet is watched for from its parent."""
     from watchdog.events import FileSystemEvent, FileSystemEventHandler
     from watchdog.observers import Observer
 
@@ -149,8 +156,8 @@ def watch_sources(site: Site, hub: ReloadHub | None = None) -> Any:
             hub.changed()
 
     class Handler(FileSystemEventHandler):
-        def __init__(self, is_content: bool) -> None:
-            self.is_content = is_content
+        def __init__(self, kind: str) -> None:
+            self.kind = kind
 
         def on_any_event(self, event: FileSystemEvent) -> None:
             if event.event_type in ("opened", "closed_no_write"):
@@ -159,8 +166,10 @@ def watch_sources(site: Site, hub: ReloadHub | None = None) -> Any:
             names = [Path(str(p)).name for p in paths if p]
             if names and all(_IGNORED_NAMES.search(n) for n in names):
                 return
-            if self.is_content:
+            if self.kind == "content":
                 site.mark_stale()
+            elif self.kind == "templates" and on_templates is not None:
+                on_templates()
             with lock:
                 if timer:
                     timer[0].cancel()
@@ -176,26 +185,26 @@ def watch_sources(site: Site, hub: ReloadHub | None = None) -> Any:
     class Appears(FileSystemEventHandler):
         """Watches a folder's parent until the folder is made, then the folder itself."""
 
-        def __init__(self, folder: Path, is_content: bool) -> None:
+        def __init__(self, folder: Path, kind: str) -> None:
             self.folder = folder
-            self.is_content = is_content
+            self.kind = kind
             self.done = False
 
         def on_created(self, event: FileSystemEvent) -> None:
             if self.done or Path(str(event.src_path)) != self.folder or not self.folder.is_dir():
                 return
             self.done = True
-            handler = Handler(self.is_content)
+            handler = Handler(self.kind)
             observer.schedule(handler, str(self.folder), recursive=True)
             handler.on_any_event(event)
 
     scheduled = 0
-    for folder, is_content in watched_folders(site):
+    for folder, kind in watched_folders(site):
         if folder.is_dir():
-            observer.schedule(Handler(is_content), str(folder), recursive=True)
+            observer.schedule(Handler(kind), str(folder), recursive=True)
             scheduled += 1
         elif folder.parent.is_dir():
-            observer.schedule(Appears(folder, is_content), str(folder.parent), recursive=False)
+            observer.schedule(Appears(folder, kind), str(folder.parent), recursive=False)
             scheduled += 1
     if not scheduled:
         return None
@@ -341,6 +350,13 @@ def enable_live_reload(app: Flask, hub: ReloadHub) -> None:
     app.register_error_handler(ContentErrors, content_errors)
 
 
+def forget_templates(app: Flask) -> None:
+    """Drop compiled templates, so the next render looks for each file again."""
+    cache = app.jinja_env.cache
+    if cache is not None:
+        cache.clear()
+
+
 def preview_app(app: Flask, hub: ReloadHub | None = None) -> Any:
     """A WSGI app serving ``app`` under the site URL's base path, as the frozen site is,
     with live reload when ``hub`` is given."""
@@ -386,7 +402,7 @@ def run_preview(
             print(exc, file=sys.stderr)
             print(" * The preview shows these errors until they are fixed.", file=sys.stderr)
         save_page_memo(site, before)
-        watch_sources(site, hub)
+        watch_sources(site, hub, on_templates=lambda: forget_templates(app))
     if not is_running_from_reloader():
         base = site.settings.base_path
         print(f" * Previewing {site.settings.site_name} at http://{host}:{port}{base}/", flush=True)

@@ -19,6 +19,7 @@ from flask.testing import FlaskClient
 from frostpress.preview import (
     ReloadHub,
     enable_live_reload,
+    forget_templates,
     load_page_memo,
     memo_file,
     save_page_memo,
@@ -117,7 +118,7 @@ def test_template_error_shows_file_and_line_with_the_script(
 
 @pytest.fixture
 def watching(app: Flask, hub: ReloadHub) -> Iterator[None]:
-    observer = watch_sources(get_site(app), hub)
+    observer = watch_sources(get_site(app), hub, on_templates=lambda: forget_templates(app))
     assert observer is not None
     time.sleep(0.2)  # the native watch is in place
     yield
@@ -152,6 +153,19 @@ def test_saved_content_is_served_without_a_restart(
     assert "<title>Greetings · Test site</title>" in client.get("/intro/welcome.html").get_data(
         as_text=True
     )
+
+
+@pytest.mark.usefixtures("watching")
+def test_a_new_template_override_is_used_without_a_restart(
+    project: Path, app: Flask, hub: ReloadHub
+) -> None:
+    client = app.test_client()
+    assert client.get("/intro/about.html").status_code == 200  # theme's page.html compiled
+    before = hub.version
+    (project / "templates").mkdir()
+    (project / "templates" / "page.html").write_text("<p>Override of {{ page.title }}</p>\n")
+    assert wait_for(lambda: hub.version != before)
+    assert client.get("/intro/about.html").get_data(as_text=True) == "<p>Override of About us</p>"
 
 
 def test_front_matter_memo_skips_unchanged_files(

@@ -88,9 +88,7 @@ def test_narrow_screen_puts_the_sidebar_in_a_menu(browser: Any, site_url: str) -
 
 
 def test_without_javascript_everything_is_still_reachable(browser: Any, site_url: str) -> None:
-    context = browser.new_context(
-        java_script_enabled=False, viewport={"width": 390, "height": 844}
-    )
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 390, "height": 844})
     page = context.new_page()
     page.goto(site_url + "/intro/welcome.html")
     expect(page.locator(".sidebar")).to_be_visible()
