@@ -111,6 +111,17 @@
     });
   }
 
+  /* ---------------------------------------------------------------- wide blocks */
+  /* Code and tables that scroll sideways can be reached and scrolled with the keyboard. */
+  function setupScrollables() {
+    var wide = document.querySelectorAll(".content pre, .content table");
+    Array.prototype.forEach.call(wide, function (el) {
+      if (el.scrollWidth > el.clientWidth && !el.hasAttribute("tabindex")) {
+        el.setAttribute("tabindex", "0");
+      }
+    });
+  }
+
   /* ---------------------------------------------------------------- search */
   var MAX_RESULTS = 20;
 
@@ -267,5 +278,6 @@
   setupThemeToggle();
   setupMenu();
   setupCopyButtons();
+  setupScrollables();
   setupSearch();
 })();
