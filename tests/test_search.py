@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 
 from frostpress.search import html_to_text
@@ -41,7 +43,7 @@ def test_pages_point_the_search_box_at_the_index(client: FlaskClient) -> None:
     assert "search-index.json" not in html.split("data-index=")[0]  # never loaded up front
 
 
-def test_index_urls_carry_the_base_path(make_app) -> None:  # type: ignore[no-untyped-def]
+def test_index_urls_carry_the_base_path(make_app: Callable[..., Flask]) -> None:
     app = make_app(SITE_URL="https://example.org/docs/")
     client = app.test_client()
     r = client.get("/search-index.json", base_url="http://localhost/docs/")

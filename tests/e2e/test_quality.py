@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import urllib.request
@@ -28,8 +29,6 @@ def test_test_site_has_no_serious_axe_violations(
 
 def _longest_page(base: str) -> str:
     with urllib.request.urlopen(base + "/search-index.json") as r:
-        import json
-
         entries = json.load(r)
     return str(max(entries, key=lambda e: len(e["text"]))["url"])
 
