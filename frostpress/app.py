@@ -16,6 +16,7 @@ from frostpress.cache import DiskCache
 from frostpress.config import DEFAULT_MARKDOWN_CONFIGS, env_overrides, make_settings
 from frostpress.errors import ContentError, ContentErrors
 from frostpress.markdown import MarkdownRenderer
+from frostpress.search import make_search_blueprint
 from frostpress.site import Site, get_site, record_deps
 from frostpress.templating import init_templating
 from frostpress.views import make_pages_blueprint, make_theme_blueprint, static_file
@@ -58,6 +59,7 @@ def create_app(
     app.register_blueprint(make_pages_blueprint(config.url_style))
     discovery.init_app(app, config.url_style)
     deploy.init_app(app)
+    app.register_blueprint(make_search_blueprint())
     app.add_url_rule("/static/<path:filename>", "static", static_file)
     init_templating(app)
     app.after_request(record_deps)

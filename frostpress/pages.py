@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import datetime
 import hashlib
@@ -459,27 +460,50 @@ def build_pageset(pages: Iterable[Page], drafts: bool = True) -> PageSet:
     )
 
 
-def load_pages(content_dir: Path) -> list[Page]:
-    """Read every source and collect every problem (raised together as ContentErrors)."""
+#: Pages already read, by source path: ((size, mtime_ns), page). See ``load_pages``.
+PageMemo = dict[Path, tuple[tuple[int, int], Page]]
+
+
+def load_pages(content_dir: Path, memo: PageMemo | None = None) -> list[Page]:
+    """Read every source and collect every problem (raised together as ContentErrors).
+
+    With ``memo`` (kept by the caller between loads, as the preview does), a source whose
+    size and modification time are unchanged is not read again; ``memo`` is updated."""
     if not content_dir.is_dir():
         raise ContentErrors(
             [ContentError(display_path(content_dir), "content folder does not exist")]
         )
     paths, problems = discover(content_dir)
+    root = content_dir.resolve()
     pages: list[Page] = []
+    seen: PageMemo = {}
     for path in paths:
         try:
-            pages.append(load_page(path, content_dir.resolve()))
+            st = path.stat()
+            stamp = (st.st_size, st.st_mtime_ns)
+            hit = memo.get(path) if memo is not None else None
+            if hit is not None and hit[0] == stamp:
+                page = copy.copy(hit[1])  # a fresh object: build_pageset sets .chapter
+                page.chapter = None
+            else:
+                page = load_page(path, root)
+            seen[path] = (stamp, page)
+            pages.append(page)
         except ContentError as exc:
             problems.append(exc)
         except ContentErrors as exc:
             problems.extend(exc.errors)
+    if memo is not None:
+        memo.clear()
+        memo.update(seen)
     if problems:
         raise ContentErrors(problems)
     return pages
 
 
-def load_pageset(content_dir: Path, drafts: bool = True) -> PageSet:
+def load_pageset(
+    content_dir: Path, drafts: bool = True, memo: PageMemo | None = None
+) -> PageSet:
     """Read every source, collect every problem, and index the pages (drafts left out when
     ``drafts`` is False)."""
-    return build_pageset(load_pages(content_dir), drafts=drafts)
+    return build_pageset(load_pages(content_dir, memo), drafts=drafts)

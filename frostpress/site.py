@@ -14,7 +14,7 @@ from frostpress.cache import DiskCache
 from frostpress.config import Settings
 from frostpress.errors import ContentError
 from frostpress.markdown import MarkdownRenderer, Rendered
-from frostpress.pages import Page, PageSet, build_pageset, load_pages
+from frostpress.pages import Page, PageMemo, PageSet, build_pageset, load_pages
 
 #: A URL generator yields ``(endpoint, values)`` pairs, as Frozen-Flask's generators do.
 Generator = Callable[[], Iterable[tuple[str, dict[str, Any]]]]
@@ -32,6 +32,8 @@ class Site:
     _pagesets: dict[bool, PageSet] = field(default_factory=dict)
     _stale: bool = True
     _lock: threading.RLock = field(default_factory=threading.RLock)
+    #: Pages already read, reused while their file is unchanged (see load_pageset).
+    page_memo: PageMemo = field(default_factory=dict)
     _memo: OrderedDict[str, Rendered] = field(default_factory=OrderedDict)
     #: Problems met while rendering (template errors, missing templates), in order.
     render_errors: list[ContentError] = field(default_factory=list)
@@ -55,7 +57,7 @@ class Site:
             drafts = not self.collecting
         with self._lock:
             if self._pages is None or self._stale:
-                self._pages = load_pages(self.settings.content_dir)
+                self._pages = load_pages(self.settings.content_dir, self.page_memo)
                 self._pagesets.clear()
                 self._stale = False
             found = self._pagesets.get(drafts)
