@@ -162,6 +162,8 @@ def _coerce(key: str, value: Any, root: Path) -> Any:
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
             raise TypeError(f"expected a whole number >= 0, got {value!r}")
         return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)  # FROSTPRESS_SITE_NAME=2024 is the text "2024"
     if not isinstance(value, str):
         raise TypeError(f"expected text, got {value!r}")
     return value
