@@ -8,12 +8,12 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from flask import Flask, render_template
+from flask import Flask, current_app, render_template
 from werkzeug.exceptions import HTTPException, NotFound
 
 from frostpress.cache import DiskCache
 from frostpress.config import DEFAULT_MARKDOWN_CONFIGS, env_overrides, make_settings
-from frostpress.errors import ContentError
+from frostpress.errors import ContentError, ContentErrors, FrostpressError
 from frostpress.markdown import MarkdownRenderer
 from frostpress.site import Site, get_site, record_deps
 from frostpress.templating import init_templating
@@ -63,22 +63,28 @@ def create_app(
     return app
 
 
-def _not_found(exc: NotFound) -> tuple[str, int]:
-    return render_template("404.html"), 404
+def _not_found(exc: NotFound) -> Any:
+    try:
+        return render_template("404.html"), 404
+    except FrostpressError as error:  # the pages cannot be read: show why
+        return _render_error(error)
 
 
 def _render_error(exc: Exception) -> Any:
     """Turn a template or content problem into a ContentError naming the file and line.
 
     While freezing, the error is recorded and the build goes on, so that every problem is
-    reported at once; in the preview it is shown as an error page.
+    reported at once; in the preview it is shown as an error page. The error page is
+    rendered without context processors, which need the pages that may be what failed.
     """
     if isinstance(exc, HTTPException):
         return exc
     site = get_site()
-    error = describe_error(exc)
-    site.render_errors.append(error)
-    return render_template("error.html", error=error), 200 if site.collecting else 500
+    errors = exc.errors if isinstance(exc, ContentErrors) else [describe_error(exc)]
+    site.render_errors.extend(errors)
+    shown = exc if isinstance(exc, ContentErrors) else errors[0]
+    html = current_app.jinja_env.get_template("error.html").render(error=shown)
+    return html, 200 if site.collecting else 500
 
 
 def describe_error(exc: BaseException) -> ContentError:

@@ -134,7 +134,10 @@ def test_content_and_output_options(tmp_path: Path, project: Path) -> None:
 def test_broken_links_warn_and_strict_fails(tmp_path: Path) -> None:
     project = write_site(
         tmp_path / "proj",
-        {"a.md": "title: A\n\nFine [b](b.md).\n\nBroken [link](/missing.html).\n", "b.md": "title: B\n\n"},
+        {
+            "a.md": "title: A\n\nFine [b](b.md).\n\nBroken [link](/missing.html).\n",
+            "b.md": "title: B\n\n",
+        },
     )
     result = run_build(project, "freeze")
     assert result.returncode == 0

@@ -9,10 +9,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from conftest import REPO, run_build, tree, write_site
 from flask import Flask
 from flask.testing import FlaskClient
-
-from conftest import REPO, run_build, tree, write_site
 
 EXPECTED_FILES = {
     "index.html",
@@ -33,7 +32,12 @@ def url_of(rel: str) -> str:
 def test_freeze_writes_exactly_the_site(frozen: Path, project: Path) -> None:
     assert set(tree(frozen)) == EXPECTED_FILES
     # Nothing else is left in the project: no staging or backup folders.
-    assert {p.name for p in project.iterdir()} == {"build.py", "content", "site", ".frostpress-cache"}
+    assert {p.name for p in project.iterdir()} == {
+        "build.py",
+        "content",
+        "site",
+        ".frostpress-cache",
+    }
 
 
 def test_frozen_bytes_equal_the_preview(frozen: Path, client: FlaskClient) -> None:
@@ -144,7 +148,9 @@ def test_destination_guard(project: Path, output: str, reason: str) -> None:
 def test_guard_protects_a_content_folder_given_elsewhere(tmp_path: Path, project: Path) -> None:
     outside = tmp_path / "docs"
     shutil.copytree(project / "content", outside / "pages")
-    result = run_build(project, "freeze", "--content", str(outside / "pages"), "--output", str(outside))
+    result = run_build(
+        project, "freeze", "--content", str(outside / "pages"), "--output", str(outside)
+    )
     assert result.returncode == 2
     assert "the content folder" in result.stderr
     assert sorted(p.name for p in outside.iterdir()) == ["pages"]

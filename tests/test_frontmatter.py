@@ -27,7 +27,7 @@ SPLIT_CASES: list[tuple[str, str, dict[str, Any], str, str]] = [
         SortOrder: 0403
         Summary:   first part
             second part
-        Tags: a, b   
+        Tags: a, b \t
 
         Body text.
         """,

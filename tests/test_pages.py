@@ -65,7 +65,9 @@ def test_ties_are_broken_by_slug(tmp_path: Path) -> None:
 
 
 def test_sortorder_is_numeric_not_text(tmp_path: Path) -> None:
-    pages = make(tmp_path, {"a.md": "title: A\nsortorder: 10\n\n", "b.md": "title: B\nsortorder: 9\n\n"})
+    pages = make(
+        tmp_path, {"a.md": "title: A\nsortorder: 10\n\n", "b.md": "title: B\nsortorder: 9\n\n"}
+    )
     assert slugs(pages) == ["b", "a"]
 
 
@@ -142,7 +144,10 @@ def test_duplicate_slugs_name_both_files(tmp_path: Path) -> None:
     with pytest.raises(ContentErrors) as info:
         make(
             tmp_path,
-            {"01-a/page.md": "title: A\nslug: same\n\n", "02-b/page.md": "title: B\nslug: same\n\n"},
+            {
+                "01-a/page.md": "title: A\nslug: same\n\n",
+                "02-b/page.md": "title: B\nslug: same\n\n",
+            },
         )
     message = str(info.value)
     assert "duplicate slug 'same'" in message

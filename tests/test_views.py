@@ -191,7 +191,9 @@ def test_site_templates_and_static_override_the_theme(tmp_path: Path) -> None:
             "content/p.md": "---\ntitle: P\ntags: [red, blue]\n---\nBody.\n",
             "templates/page.html": """
                 {% extends "base.html" %}
-                {% block content %}<p class="tags">{{ page.meta.tags|join(",") }}</p>{{ content }}{% endblock %}
+                {% block content %}
+                <p class="tags">{{ page.meta.tags|join(",") }}</p>{{ content }}
+                {% endblock %}
                 {% block footer %}<p>My footer</p>{% endblock %}
                 """,
             "static/frostpress.css": "body { color: red }\n",
@@ -244,3 +246,14 @@ def test_site_url_path_prefixes_every_url(tmp_path: Path) -> None:
     html = r.get_data(as_text=True)
     assert '<a href="/docs/b.html">B</a>' in html
     assert 'href="/docs/static/frostpress.css"' in html
+
+
+def test_broken_content_shows_an_error_page_naming_file_and_line(tmp_path: Path) -> None:
+    client = site_client(
+        tmp_path,
+        {"content/ok.md": "title: OK\n\n", "content/bad.md": "---\ntitle: [\n---\n"},
+    )
+    for url in ("/ok.html", "/", "/nope.html"):
+        html = text(client, url, status=500)
+        assert "content/bad.md:2: YAML syntax error" in html, url
+        assert "1 content error" in html
