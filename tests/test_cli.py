@@ -149,6 +149,8 @@ def test_broken_links_warn_and_strict_fails(tmp_path: Path) -> None:
     strict = run_build(project, "freeze", "--strict")
     assert strict.returncode == 1
     assert "--strict: 1 warnings count as errors." in strict.stderr
+    setting = run_build(project, "freeze", env={"FROSTPRESS_STRICT": "true"})
+    assert setting.returncode == 1
 
 
 def test_check_needs_a_frozen_site(project: Path) -> None:
