@@ -153,7 +153,16 @@ def _coerce(key: str, value: Any, root: Path) -> Any:
             raise ValueError(f"expected an absolute http(s) URL, got {value!r}")
         return value
     if isinstance(default, bool):
-        if isinstance(value, str) and value.lower() in ("1", "true", "yes", "on", "0", "false"):
+        if isinstance(value, str) and value.lower() in (
+            "1",
+            "true",
+            "yes",
+            "on",
+            "0",
+            "false",
+            "no",
+            "off",
+        ):
             return value.lower() in ("1", "true", "yes", "on")
         if not isinstance(value, bool):
             raise TypeError(f"expected true or false, got {value!r}")
