@@ -61,6 +61,9 @@ def preview_app(app: Flask) -> Any:
     base = get_site(app).settings.base_path
     app.config["TEMPLATES_AUTO_RELOAD"] = True
     app.jinja_env.auto_reload = True
+    # No template cache: a template newly added to the site's templates/ must take over
+    # from the theme's at once (a cached theme template would not notice it).
+    app.jinja_env.cache = None
     if not base:
         return app
     root = Flask("frostpress_preview_root")

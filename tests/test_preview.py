@@ -127,6 +127,12 @@ def test_edits_show_on_the_next_request(server: str, project: Path) -> None:
     wait_for(shows(server + "/static/site.css", b"color: blue"), "an edited static file")
 
 
+def test_a_new_template_overrides_the_theme_at_once(server: str, project: Path) -> None:
+    assert b"Page not found" in get(server + "/nope.html")[1]  # the theme's 404.html
+    (project / "templates" / "404.html").write_text("<p>Custom missing page</p>\n")
+    wait_for(shows(server + "/nope.html", b"Custom missing page", 404), "a new template")
+
+
 def test_new_and_removed_pages(server: str, project: Path) -> None:
     new = project / "content" / "01-intro" / "03-new.md"
     new.write_text("title: Brand new\n\nFresh.\n")
