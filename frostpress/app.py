@@ -8,13 +8,13 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from flask import Flask, render_template, request
+from flask import Flask, current_app, render_template, request
 from werkzeug.exceptions import HTTPException, NotFound
 
 from frostpress import deploy, discovery
 from frostpress.cache import DiskCache
 from frostpress.config import DEFAULT_MARKDOWN_CONFIGS, env_overrides, make_settings
-from frostpress.errors import ContentError, ContentErrors
+from frostpress.errors import ContentError, ContentErrors, FrostpressError
 from frostpress.markdown import MarkdownRenderer
 from frostpress.search import make_search_blueprint
 from frostpress.site import Site, get_site, record_deps
@@ -68,27 +68,34 @@ def create_app(
     return app
 
 
-def _not_found(exc: NotFound) -> tuple[str, int]:
-    """An old URL of a page (``aliases``) answers with its redirect page; else the 404 page."""
+def _not_found(exc: NotFound) -> Any:
+    """An old URL of a page (``aliases``) answers with its redirect page; else the 404 page.
+    When the pages cannot be read, the error page says why."""
     try:
-        found = deploy.alias_response(request.path)
-    except ContentErrors:  # conflicting aliases are reported by _redirects
-        found = None
-    return found or (render_template("404.html"), 404)
+        try:
+            found = deploy.alias_response(request.path)
+        except ContentErrors:  # conflicting aliases are reported by _redirects
+            found = None
+        return found or (render_template("404.html"), 404)
+    except FrostpressError as error:
+        return _render_error(error)
 
 
 def _render_error(exc: Exception) -> Any:
     """Turn a template or content problem into a ContentError naming the file and line.
 
     While freezing, the error is recorded and the build goes on, so that every problem is
-    reported at once; in the preview it is shown as an error page.
+    reported at once; in the preview it is shown as an error page. The error page is
+    rendered without context processors, which need the pages that may be what failed.
     """
     if isinstance(exc, HTTPException):
         return exc
     site = get_site()
-    error = describe_error(exc)
-    site.render_errors.append(error)
-    return render_template("error.html", error=error), 200 if site.collecting else 500
+    errors = exc.errors if isinstance(exc, ContentErrors) else [describe_error(exc)]
+    site.render_errors.extend(errors)
+    shown = exc if isinstance(exc, ContentErrors) else errors[0]
+    html = current_app.jinja_env.get_template("error.html").render(error=shown, errors=errors)
+    return html, 200 if site.collecting else 500
 
 
 def describe_error(exc: BaseException) -> ContentError:

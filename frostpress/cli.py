@@ -115,6 +115,7 @@ def make_cli(factory: AppFactory) -> click.Group:
         """Build the site into the output folder (default: site/)."""
         from frostpress.checking import link_warnings
         from frostpress.freeze import freeze_site
+        from frostpress.site import get_site
 
         app = build_app(content, output, pairs)
         progress = _Progress(sys.stderr.isatty() and not quiet)
@@ -131,7 +132,7 @@ def make_cli(factory: AppFactory) -> click.Group:
             click.echo(f"warning: {warning}", err=True)
         if not quiet:
             click.echo(report.summary())
-        if strict and report.warnings:
+        if (strict or get_site(app).settings.strict) and report.warnings:
             click.echo(f"--strict: {len(report.warnings)} warnings count as errors.", err=True)
             sys.exit(EXIT_CONTENT)
 
@@ -161,7 +162,7 @@ def make_cli(factory: AppFactory) -> click.Group:
             click.echo(f"warning: {warning}", err=True)
         n = len(found)
         click.echo(f"Checked {dest}: {n} problem{'s' if n != 1 else ''}.")
-        if strict and found:
+        if (strict or site.settings.strict) and found:
             sys.exit(EXIT_CONTENT)
 
     @cli.command()

@@ -153,7 +153,16 @@ def _coerce(key: str, value: Any, root: Path) -> Any:
             raise ValueError(f"expected an absolute http(s) URL, got {value!r}")
         return value
     if isinstance(default, bool):
-        if isinstance(value, str) and value.lower() in ("1", "true", "yes", "on", "0", "false"):
+        if isinstance(value, str) and value.lower() in (
+            "1",
+            "true",
+            "yes",
+            "on",
+            "0",
+            "false",
+            "no",
+            "off",
+        ):
             return value.lower() in ("1", "true", "yes", "on")
         if not isinstance(value, bool):
             raise TypeError(f"expected true or false, got {value!r}")
@@ -162,6 +171,8 @@ def _coerce(key: str, value: Any, root: Path) -> Any:
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
             raise TypeError(f"expected a whole number >= 0, got {value!r}")
         return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)  # FROSTPRESS_SITE_NAME=2024 is the text "2024"
     if not isinstance(value, str):
         raise TypeError(f"expected text, got {value!r}")
     return value

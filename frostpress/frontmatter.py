@@ -117,8 +117,14 @@ def _parse_toml(block: str, source: str) -> dict[str, Any]:
     except tomllib.TOMLDecodeError as exc:
         msg = str(exc)
         pos = _TOML_POS.search(msg)
-        line = int(pos.group(1)) + 1 if pos else 1
-        problem = _TOML_POS.sub("", msg).strip().rstrip("()").strip()
+        if pos:  # +1 for the opening fence
+            line = int(pos.group(1)) + 1
+        elif "at end of document" in msg:
+            line = max(1, len(block.rstrip("\n").split("\n"))) + 1
+        else:
+            line = 1
+        problem = _TOML_POS.sub("", msg).replace("(at end of document)", "")
+        problem = problem.replace("()", "").strip()
         col = f" (column {pos.group(2)})" if pos else ""
         raise ContentError(source, f"TOML syntax error: {problem}{col}", line) from None
 

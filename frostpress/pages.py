@@ -501,9 +501,7 @@ def load_pages(content_dir: Path, memo: PageMemo | None = None) -> list[Page]:
     return pages
 
 
-def load_pageset(
-    content_dir: Path, drafts: bool = True, memo: PageMemo | None = None
-) -> PageSet:
+def load_pageset(content_dir: Path, drafts: bool = True, memo: PageMemo | None = None) -> PageSet:
     """Read every source, collect every problem, and index the pages (drafts left out when
     ``drafts`` is False)."""
     return build_pageset(load_pages(content_dir, memo), drafts=drafts)

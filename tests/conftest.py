@@ -95,10 +95,12 @@ def client(app: Flask) -> FlaskClient:
     return app.test_client()
 
 
-def run_build(project: Path, *args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
-    """Run ``python build.py ARGS`` in ``project`` as a user would."""
+def run_build(
+    project: Path, *args: str, timeout: float = 300, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run ``python build.py ARGS`` in ``project`` as a user would (``env``: extra variables)."""
     path = os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))
-    env = dict(os.environ, PYTHONWARNINGS="ignore", PYTHONPATH=path)
+    env = dict(os.environ, PYTHONWARNINGS="ignore", PYTHONPATH=path, **(env or {}))
     return subprocess.run(
         [sys.executable, "build.py", *args],
         cwd=project,
