@@ -286,8 +286,8 @@ def sort_key(page: Page) -> tuple[bool, int, str]:
     return (page.sortorder is None, page.sortorder or 0, page.slug)
 
 
-def build_pageset(pages: Iterable[Page]) -> PageSet:
-    """Index pages: reject duplicate slugs (naming both files), group into chapters, order."""
+def _index_by_slug(pages: Iterable[Page]) -> tuple[dict[str, Page], list[ContentError]]:
+    """Pages by slug, and one error per page whose slug an earlier file already took."""
     problems: list[ContentError] = []
     by_slug: dict[str, Page] = {}
     for page in sorted(pages, key=lambda p: p.rel):
@@ -298,11 +298,24 @@ def build_pageset(pages: Iterable[Page]) -> PageSet:
                     display_path(page.source),
                     f"duplicate slug {page.slug or '(home page)'!r}: "
                     f"also used by {display_path(other.source)}",
-                    1,
+                    _slug_line(page),
                 )
             )
             continue
         by_slug[page.slug] = page
+    return by_slug, problems
+
+
+def _slug_line(page: Page) -> int:
+    try:
+        return _meta_line(read_text(page.source), "slug", 1)
+    except (OSError, UnicodeDecodeError):
+        return 1
+
+
+def build_pageset(pages: Iterable[Page]) -> PageSet:
+    """Index pages: reject duplicate slugs (naming both files), group into chapters, order."""
+    by_slug, problems = _index_by_slug(pages)
     if problems:
         raise ContentErrors(problems)
     home = by_slug.get("")
@@ -355,6 +368,6 @@ def load_pageset(content_dir: Path) -> PageSet:
             pages.append(load_page(path, content_dir.resolve()))
         except ContentError as exc:
             problems.append(exc)
-    if problems:
-        raise ContentErrors(problems)
+    if problems:  # duplicate slugs among the pages that did load are reported too
+        raise ContentErrors(problems + _index_by_slug(pages)[1])
     return build_pageset(pages)
