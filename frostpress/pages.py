@@ -167,7 +167,7 @@ def load_page(path: Path, content_dir: Path) -> Page:
             raise ContentError(shown, f"invalid slug {slug!r}: {why}", _meta_line(text, "slug", 1))
     else:
         slug = derive_slug(rel)
-        if not slug and not (is_index and "/" not in rel):
+        if (slug and check_slug(slug)) or (not slug and not (is_index and "/" not in rel)):
             raise ContentError(
                 shown, "cannot make a URL slug from this file name; add a 'slug:' line", 1
             )
