@@ -202,7 +202,8 @@ def check_tree(root: Path, base_path: str = "") -> list[LinkProblem]:
             if not is_internal(url):
                 continue
             target, fragment = resolve(url, page_file, base_path)
-            if target is None:
+            if target is None:  # internal, yet not under the base path the site is served at
+                problems.append(LinkProblem(page_file, url, f"outside the site's {base_path}/"))
                 continue
             found = _exists(target, files)
             if found is None:
