@@ -206,6 +206,21 @@ def task_urls(app: Flask, tasks: list[Task]) -> list[str]:
     return urls
 
 
+def _refuse_unsafe_urls(urls: list[str], tasks: list[Task]) -> None:
+    """A URL with a '.' or '..' segment (from a custom route's generator) would be written
+    outside the output folder: refuse the whole build before anything is written."""
+    problems = [
+        ContentError(
+            f"<route {endpoint}>",
+            f"URL {url!r} (from {values!r}) would be written outside the output folder",
+        )
+        for url, (endpoint, values) in zip(urls, tasks, strict=True)
+        if any(seg in (".", "..") or "\0" in seg for seg in url.split("/"))
+    ]
+    if problems:
+        raise ContentErrors(problems)
+
+
 # --------------------------------------------------------------------------- workers
 
 _WORKER: dict[str, Any] = {}
@@ -379,6 +394,7 @@ def freeze_site(
     pages = site.pageset()  # read and validate everything before writing anything
     tasks = freeze_tasks(app)
     urls = task_urls(app, tasks)
+    _refuse_unsafe_urls(urls, tasks)
     report = FreezeReport(destination=dest, urls=len(tasks), pages=len(pages.all()))
     report.warnings += _missing_generators(app, tasks)
 
