@@ -5,14 +5,15 @@ links are checked only on request, with a timeout and a bounded number of thread
 from __future__ import annotations
 
 import difflib
+import html
 import os
 import posixpath
+import re
 import urllib.error
 import urllib.request
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import SplitResult, unquote, urlsplit
 
@@ -41,35 +42,39 @@ class ParsedPage:
     ids: set[str]
 
 
-class _Collector(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.links: list[str] = []
-        self.ids: set[str] = set()
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        for name, value in attrs:
-            if value is None:
-                continue
-            if name in _LINK_ATTRS:
-                self.links.append(value.strip())
-            elif name == "srcset":
-                self.links += srcset_urls(value)
-            elif name == "id" or (name == "name" and tag == "a"):
-                self.ids.add(value)
-
-    handle_startendtag = handle_starttag
+#: Comments, and the contents of script and style elements (their opening tag is kept).
+_HIDDEN = re.compile(r"<!--.*?-->|(<(script|style)\b[^>]*>).*?</\2\s*>", re.S | re.I)
+#: A start tag, its attributes' quoted values allowed to hold '>'.
+_TAG = re.compile(
+    r"""<([a-zA-Z][^\s/>]*)((?:\s+[^\s"'>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?)*)\s*/?>"""
+)
+_ATTR = re.compile(r"""([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""")
 
 
 def parse_html(text: str) -> ParsedPage:
     """Links (href, src and every srcset candidate) and ids of an HTML text.
 
-    A real HTML parser, so that text that merely looks like an attribute (in code samples)
-    is not taken for a link."""
-    collector = _Collector()
-    collector.feed(text)
-    collector.close()
-    return ParsedPage(collector.links, collector.ids)
+    Only attributes of real start tags count: text that merely looks like an attribute (in a
+    code sample, a comment or a script) is not taken for a link."""
+    links: list[str] = []
+    ids: set[str] = set()
+    text = _HIDDEN.sub(lambda m: m.group(1) or "", text)
+    for tag in _TAG.finditer(text):
+        if not tag.group(2):
+            continue
+        tag_name = tag.group(1).lower()
+        for attr in _ATTR.finditer(tag.group(2)):
+            raw = next((v for v in attr.group(2, 3, 4) if v is not None), None)
+            if raw is None:
+                continue
+            name, value = attr.group(1).lower(), html.unescape(raw)
+            if name in _LINK_ATTRS:
+                links.append(value.strip())
+            elif name == "srcset":
+                links += srcset_urls(value)
+            elif name == "id" or (name == "name" and tag_name == "a"):
+                ids.add(value)
+    return ParsedPage(links, ids)
 
 
 def links_in(text: str) -> list[str]:

@@ -28,6 +28,17 @@ def test_parser_takes_links_from_tags_not_from_code_text() -> None:
     assert parsed.ids == {"intro", "legacy"}
 
 
+def test_parser_skips_comments_and_scripts_and_reads_every_quoting() -> None:
+    html = (
+        '<!-- <a href="/commented.html"> --><script src="/app.js">var s = \'<a href="/js.html">\';'
+        '</script><a title="a > b" href="/after.html">x</a><A HREF=/bare.html ID=Up>'
+        '<a href="/q?a=1&amp;b=2">'
+    )
+    parsed = parse_html(html)
+    assert parsed.links == ["/app.js", "/after.html", "/bare.html", "/q?a=1&b=2"]
+    assert parsed.ids == {"Up"}
+
+
 @pytest.mark.parametrize(
     ("srcset", "urls"),
     [
