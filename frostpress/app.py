@@ -16,6 +16,7 @@ from frostpress.cache import DiskCache
 from frostpress.config import DEFAULT_MARKDOWN_CONFIGS, env_overrides, make_settings
 from frostpress.errors import ContentError, ContentErrors, FrostpressError
 from frostpress.markdown import MarkdownRenderer
+from frostpress.pages import display_path
 from frostpress.search import make_search_blueprint
 from frostpress.site import Site, get_site, record_deps
 from frostpress.templating import init_templating
@@ -103,7 +104,8 @@ def describe_error(exc: BaseException) -> ContentError:
     if isinstance(exc, ContentError):
         return exc
     if isinstance(exc, jinja2.TemplateSyntaxError):
-        return ContentError(exc.filename or exc.name or "<template>", exc.message or "", exc.lineno)
+        where = display_path(Path(exc.filename)) if exc.filename else exc.name or "<template>"
+        return ContentError(where, exc.message or "", exc.lineno)
     if isinstance(exc, jinja2.TemplateNotFound):
         return ContentError(str(exc.name), "template not found")
     # Jinja runtime errors: the innermost frame that is template code names file and line.
@@ -114,5 +116,5 @@ def describe_error(exc: BaseException) -> ContentError:
         ):
             template = frame.f_globals.get("__jinja_template__")
             line = template.get_corresponding_lineno(lineno) if template else lineno
-            return ContentError(filename, f"{type(exc).__name__}: {exc}", line)
+            return ContentError(display_path(Path(filename)), f"{type(exc).__name__}: {exc}", line)
     return ContentError("<render>", f"{type(exc).__name__}: {exc}")

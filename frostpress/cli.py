@@ -56,6 +56,22 @@ def _overrides(content: str | None, output: str | None, pairs: tuple[str, ...]) 
     return out
 
 
+def _shown(path: Path) -> str:
+    try:
+        return os.path.relpath(path)
+    except ValueError:  # pragma: no cover - another drive on Windows
+        return str(path)
+
+
+def _link_summary(checker: Any) -> None:
+    """After the warnings, the broken links grouped by target (when there are several)."""
+    lines = checker.summary()
+    if len(checker.findings) > 1:
+        click.echo("broken links by target:", err=True)
+        for line in lines:
+            click.echo(line, err=True)
+
+
 def _fail(exc: FrostpressError) -> None:
     click.echo(str(exc), err=True)
     sys.exit(exc.exit_code)
@@ -113,15 +129,17 @@ def make_cli(factory: AppFactory) -> click.Group:
         quiet: bool,
     ) -> None:
         """Build the site into the output folder (default: site/)."""
-        from frostpress.checking import link_warnings
+        from frostpress.checking import LinkChecker
         from frostpress.freeze import freeze_site
         from frostpress.site import get_site
 
         app = build_app(content, output, pairs)
+        strict = strict or get_site(app).settings.strict
         progress = _Progress(sys.stderr.isatty() and not quiet)
+        checker = LinkChecker(app)
         try:
             report = freeze_site(
-                app, jobs=jobs, clean=clean, progress=progress, check_links=link_warnings(app)
+                app, jobs=jobs, clean=clean, progress=progress, check_links=checker
             )
         except FrostpressError as exc:
             _fail(exc)
@@ -130,6 +148,7 @@ def make_cli(factory: AppFactory) -> click.Group:
             sys.exit(EXIT_INTERRUPTED)
         for warning in report.warnings:
             click.echo(f"warning: {warning}", err=True)
+        _link_summary(checker)
         if not quiet:
             click.echo(report.summary())
         if (strict or get_site(app).settings.strict) and report.warnings:
@@ -139,30 +158,55 @@ def make_cli(factory: AppFactory) -> click.Group:
     @cli.command()
     @_settings_options
     @click.option("--strict", is_flag=True, help="Exit with status 1 on any problem.")
+    @click.option("--external", is_flag=True, help="Also request every external http(s) link.")
+    @click.option(
+        "--timeout",
+        default=10.0,
+        show_default=True,
+        type=click.FloatRange(min=0, min_open=True),
+        help="Seconds to wait for each external link.",
+    )
+    @click.option(
+        "--connections",
+        default=8,
+        show_default=True,
+        type=click.IntRange(min=1),
+        help="External links requested at once.",
+    )
     def check(
-        content: str | None, output: str | None, pairs: tuple[str, ...], strict: bool
+        content: str | None,
+        output: str | None,
+        pairs: tuple[str, ...],
+        strict: bool,
+        external: bool,
+        timeout: float,
+        connections: int,
     ) -> None:
         """Check every link, anchor and asset of the frozen site (freeze first)."""
-        from frostpress.checking import link_warnings
+        from frostpress.checking import LinkChecker
         from frostpress.site import get_site
 
         app = build_app(content, output, pairs)
         site = get_site(app)
+        strict = strict or site.settings.strict
         dest = site.settings.output_dir
         if not (dest / "index.html").is_file():
             click.echo(
                 f"{dest} holds no frozen site; run 'python build.py freeze' first.", err=True
             )
             sys.exit(EXIT_USAGE)
+        checker = LinkChecker(app, external=external, timeout=timeout, workers=connections)
         try:
-            found = link_warnings(app)(dest, site)
+            found = checker(dest, site)
         except FrostpressError as exc:
             _fail(exc)
         for warning in found:
             click.echo(f"warning: {warning}", err=True)
+        _link_summary(checker)
         n = len(found)
-        click.echo(f"Checked {dest}: {n} problem{'s' if n != 1 else ''}.")
+        click.echo(f"Checked {_shown(dest)}: {n} broken link{'s' if n != 1 else ''}.")
         if (strict or site.settings.strict) and found:
+            click.echo(f"--strict: {n} warnings count as errors.", err=True)
             sys.exit(EXIT_CONTENT)
 
     @cli.command()

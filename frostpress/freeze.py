@@ -64,6 +64,7 @@ class _ChunkResult:
     deps: dict[str, list[str]] = field(default_factory=dict)
     errors: list[ContentError] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    warned: list[str] = field(default_factory=list)  # URLs whose rendering warned
 
 
 def _shown(path: Path) -> str:
@@ -209,6 +210,21 @@ def task_urls(app: Flask, tasks: list[Task]) -> list[str]:
     return urls
 
 
+def _refuse_unsafe_urls(urls: list[str], tasks: list[Task]) -> None:
+    """A URL with a '.' or '..' segment (from a custom route's generator) would be written
+    outside the output folder: refuse the whole build before anything is written."""
+    problems = [
+        ContentError(
+            f"<route {endpoint}>",
+            f"URL {url!r} (from {values!r}) would be written outside the output folder",
+        )
+        for url, (endpoint, values) in zip(urls, tasks, strict=True)
+        if any(seg in (".", "..") or "\0" in seg for seg in url.split("/"))
+    ]
+    if problems:
+        raise ContentErrors(problems)
+
+
 # --------------------------------------------------------------------------- workers
 
 _WORKER: dict[str, Any] = {}
@@ -226,8 +242,18 @@ def _freeze_chunk(chunk: list[Task]) -> _ChunkResult:
     freezer = Freezer(app, with_static_files=False, with_no_argument_rules=False, log_url_for=False)
     freezer.register_generator(lambda: iter(chunk))
     skipped: list[str] = []
+    current: list[Any] = [None, 0]  # the URL being frozen, render_warnings before it
+
+    def attribute() -> None:
+        """Frozen-Flask freezes one URL after the other: warnings since the last call belong
+        to the previous URL, which must then be rendered again next time (to warn again)."""
+        if current[0] is not None and len(site.render_warnings) > current[1]:
+            result.warned.append(current[0])
+        current[:] = [None, len(site.render_warnings)]
 
     def counting_skip(url: str, path: str) -> bool:
+        attribute()
+        current[0] = url
         if skip(url, path):
             skipped.append(url)
             return True
@@ -242,6 +268,7 @@ def _freeze_chunk(chunk: list[Task]) -> _ChunkResult:
         except ValueError as exc:  # Frozen-Flask: a URL answered with an unexpected status
             result.errors.append(ContentError("<freeze>", str(exc)))
             built = set()
+        attribute()
     result.built = len(built) - len(skipped)
     result.skipped = len(skipped)
     result.deps = dict(site.url_deps)
@@ -372,6 +399,7 @@ def freeze_site(
     site.fragments.clear()
     tasks = freeze_tasks(app)
     urls = task_urls(app, tasks)
+    _refuse_unsafe_urls(urls, tasks)
     report = FreezeReport(destination=dest, urls=len(tasks), pages=len(pages.all()))
     report.warnings += _missing_generators(app, tasks)
 
@@ -413,6 +441,7 @@ def freeze_site(
     report.jobs = workers if use_pool else 1
     errors: list[ContentError] = []
     deps: dict[str, list[str]] = {}
+    warned: set[str] = set()
     done = 0
     try:
         chunks = list(_chunks(tasks, workers if use_pool else 1))
@@ -422,10 +451,12 @@ def freeze_site(
                 results: Iterator[_ChunkResult] = pool.imap_unordered(_freeze_chunk, chunks)
                 for res in results:
                     done = _collect(res, report, errors, deps, done, progress, len(tasks))
+                    warned.update(res.warned)
         else:
             for chunk in chunks:
                 res = _freeze_chunk(chunk)
                 done = _collect(res, report, errors, deps, done, progress, len(tasks))
+                warned.update(res.warned)
         if errors:
             raise ContentErrors(_unique(errors))
         if check_links is not None:
@@ -437,7 +468,7 @@ def freeze_site(
                 continue
             path = staging / (url[1:] + "index.html" if url.endswith("/") else url[1:])
             url_deps = deps.get(url, old.get(url, {}).get("deps"))
-            if url_deps is None or not path.is_file():
+            if url_deps is None or url in warned or not path.is_file():
                 continue
             fp = url_fingerprint(global_fp, url_deps, digests)
             st = path.stat()

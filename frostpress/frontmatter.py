@@ -29,6 +29,7 @@ else:  # pragma: no cover - exercised on Python 3.10 only
 _MMD_KEY = re.compile(r"^[ ]{0,3}(?P<key>[A-Za-z0-9_-]+):\s*(?P<value>.*)$")
 _MMD_MORE = re.compile(r"^[ ]{4,}(?P<value>.*)$")
 _TOML_POS = re.compile(r"at line (\d+), column (\d+)")
+_TOML_END = re.compile(r"\(?at end of document\)?")
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,19 @@ def _construct_decimal_int(loader: yaml.SafeLoader, node: yaml.Node) -> int:
 
 
 _Yaml12Loader.add_constructor("tag:yaml.org,2002:int", _construct_decimal_int)
+
+
+def _construct_checked_timestamp(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
+    """A date such as ``2020-02-30`` is a syntax error at its line, not a crash."""
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)  # type: ignore[arg-type]
+    except ValueError as exc:
+        raise yaml.constructor.ConstructorError(
+            None, None, f"invalid date {node.value!r}: {exc}", node.start_mark
+        ) from None
+
+
+_Yaml12Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_checked_timestamp)
 
 
 def split(text: str, source: str = "<string>") -> FrontMatter:
@@ -100,6 +114,8 @@ def _parse_yaml(block: str, source: str) -> dict[str, Any]:
                 source, f"YAML syntax error: {problem} (column {mark.column + 1})", line
             ) from None
         raise ContentError(source, f"YAML syntax error: {problem}", 1) from None
+    except (ValueError, OverflowError, RecursionError) as exc:
+        raise ContentError(source, f"YAML error: {type(exc).__name__}: {exc}", 1) from None
     if data is None:
         return {}
     if not isinstance(data, dict):
@@ -117,16 +133,14 @@ def _parse_toml(block: str, source: str) -> dict[str, Any]:
     except tomllib.TOMLDecodeError as exc:
         msg = str(exc)
         pos = _TOML_POS.search(msg)
-        if pos:  # +1 for the opening fence
-            line = int(pos.group(1)) + 1
-        elif "at end of document" in msg:
-            line = max(1, len(block.rstrip("\n").split("\n"))) + 1
-        else:
-            line = 1
-        problem = _TOML_POS.sub("", msg).replace("(at end of document)", "")
-        problem = problem.replace("()", "").strip()
+        line = int(pos.group(1)) + 1 if pos else 1
+        if "at end of document" in msg:  # the last line of the block
+            line = block.count("\n") + 2
+        problem = _TOML_END.sub("", _TOML_POS.sub("", msg)).strip().rstrip("()").strip()
         col = f" (column {pos.group(2)})" if pos else ""
         raise ContentError(source, f"TOML syntax error: {problem}{col}", line) from None
+    except RecursionError:
+        raise ContentError(source, "TOML error: nested too deeply", 1) from None
 
 
 def _split_mmd(text: str) -> FrontMatter:

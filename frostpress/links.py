@@ -1,5 +1,6 @@
 """Link checking on the frozen output: every internal href, src and srcset must resolve to a
-file (and an anchor, when it names one). Pure functions plus one walk of the output."""
+file (and an anchor, when it names one). Pure functions plus one walk of the output; external
+links are checked only on request, with a timeout and a bounded number of threads."""
 
 from __future__ import annotations
 
@@ -8,56 +9,140 @@ import html
 import os
 import posixpath
 import re
+import urllib.error
+import urllib.request
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import SplitResult, unquote, urlsplit
 
-_ATTR = re.compile(r"""\s(href|src|srcset)\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
-_ID = re.compile(r"""\s(?:id|name)\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
-_SKIP_SCHEMES = ("mailto:", "tel:", "javascript:", "data:", "about:")
+_SKIP_SCHEMES = ("mailto:", "tel:", "javascript:", "data:", "about:", "blob:", "sms:")
+_LINK_ATTRS = ("href", "src")
+#: Fragments a browser honours without a matching id.
+_IMPLICIT_FRAGMENTS = ("", "top")
+USER_AGENT = "Frostpress link checker"
 
 
 @dataclass(frozen=True)
 class LinkProblem:
-    """One broken internal link, found in ``page_file`` (an output file)."""
+    """One broken link, found in ``page_file`` (an output file)."""
 
     page_file: str  # output path, '/'-separated, relative to the output root
     target: str  # the link as written in the HTML
-    reason: str  # "missing page", "missing anchor", "missing file"
-    suggestion: str | None = None
+    reason: str  # "missing page", "missing anchor", "missing file", "malformed URL", ...
+    suggestion: str | None = None  # a close existing output file ('/'-separated)
+
+
+@dataclass
+class ParsedPage:
+    """What the checker needs from one HTML file: its links (in order) and its anchors."""
+
+    links: list[str]
+    ids: set[str]
+
+
+#: Comments, and the contents of script and style elements (their opening tag is kept).
+_HIDDEN = re.compile(r"<!--.*?-->|(<(script|style)\b[^>]*>).*?</\2\s*>", re.S | re.I)
+#: A start tag, its attributes' quoted values allowed to hold '>'.
+_TAG = re.compile(
+    r"""<([a-zA-Z][^\s/>]*)((?:\s+[^\s"'>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?)*)\s*/?>"""
+)
+_ATTR = re.compile(r"""([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""")
+
+
+def parse_html(text: str) -> ParsedPage:
+    """Links (href, src and every srcset candidate) and ids of an HTML text.
+
+    Only attributes of real start tags count: text that merely looks like an attribute (in a
+    code sample, a comment or a script) is not taken for a link."""
+    links: list[str] = []
+    ids: set[str] = set()
+    text = _HIDDEN.sub(lambda m: m.group(1) or "", text)
+    for tag in _TAG.finditer(text):
+        if not tag.group(2):
+            continue
+        tag_name = tag.group(1).lower()
+        for attr in _ATTR.finditer(tag.group(2)):
+            raw = next((v for v in attr.group(2, 3, 4) if v is not None), None)
+            if raw is None:
+                continue
+            name, value = attr.group(1).lower(), html.unescape(raw)
+            if name in _LINK_ATTRS:
+                links.append(value.strip())
+            elif name == "srcset":
+                links += srcset_urls(value)
+            elif name == "id" or (name == "name" and tag_name == "a"):
+                ids.add(value)
+    return ParsedPage(links, ids)
 
 
 def links_in(text: str) -> list[str]:
-    """Every href/src/srcset URL in an HTML text, in order (srcset split into its URLs)."""
-    out: list[str] = []
-    for m in _ATTR.finditer(text):
-        value = html.unescape(m.group(2) if m.group(2) is not None else m.group(3) or "")
-        if m.group(1).lower() == "srcset":
-            out += [part.strip().split()[0] for part in value.split(",") if part.strip()]
-        else:
-            out.append(value.strip())
-    return out
+    """Every href/src/srcset URL in an HTML text, in order."""
+    return parse_html(text).links
 
 
 def ids_in(text: str) -> set[str]:
-    """Every id (and legacy name) an anchor can point at."""
-    return {html.unescape(a or b or "") for a, b in _ID.findall(text)}
+    """Every id (and legacy ``<a name>``) an anchor can point at."""
+    return parse_html(text).ids
+
+
+def srcset_urls(value: str) -> list[str]:
+    """The URLs of a srcset attribute (as the HTML standard splits it: a URL runs to the next
+    whitespace; a trailing comma ends it; descriptors run to the next comma)."""
+    urls: list[str] = []
+    i, n = 0, len(value)
+    while i < n:
+        while i < n and (value[i].isspace() or value[i] == ","):
+            i += 1
+        start = i
+        while i < n and not value[i].isspace():
+            i += 1
+        url = value[start:i]
+        if url.endswith(","):
+            url = url.rstrip(",")
+        else:
+            while i < n and value[i] != ",":  # descriptors, e.g. "2x" or "640w"
+                i += 1
+        if url:
+            urls.append(url)
+    return urls
+
+
+def _split(url: str) -> SplitResult | None:
+    try:
+        return urlsplit(url)
+    except ValueError:  # e.g. "http://[oops": an unbalanced IPv6 bracket
+        return None
+
+
+def is_malformed(url: str) -> bool:
+    """True for a URL that cannot even be split into its parts."""
+    return _split(url) is None
 
 
 def is_internal(url: str) -> bool:
-    if not url or url.startswith(_SKIP_SCHEMES) or url.startswith("//"):
+    """True for a link into this site (no scheme, no host, not a mailto: and the like)."""
+    if not url or url.lower().startswith(_SKIP_SCHEMES) or url.startswith("//"):
         return False
-    parts = urlsplit(url)
-    return not (parts.scheme or parts.netloc)
+    parts = _split(url)
+    return parts is not None and not (parts.scheme or parts.netloc)
+
+
+def is_external(url: str) -> bool:
+    """True for an http(s) link to another site."""
+    parts = _split(url)
+    return parts is not None and parts.scheme in ("http", "https") and bool(parts.netloc)
 
 
 def resolve(url: str, page_file: str, base_path: str) -> tuple[str | None, str]:
     """Resolve ``url`` seen on output file ``page_file`` to (output file path, fragment).
 
-    The file path is relative to the output root and '/'-separated; None when the URL
-    leaves the site's base path."""
-    parts = urlsplit(url)
+    The file path is relative to the output root, '/'-separated and never leaves it; None
+    when the URL is not internal or leaves the site's base path. Never raises."""
+    parts = _split(url)
+    if parts is None or parts.scheme or parts.netloc:
+        return None, ""
     path = unquote(parts.path)
     if not path:
         return page_file, parts.fragment
@@ -83,67 +168,114 @@ def _exists(rel: str, files: set[str]) -> str | None:
     return None
 
 
-def check_tree(
-    root: Path, base_path: str = "", known_slugs: Iterable[str] = ()
-) -> list[LinkProblem]:
-    """Check every HTML file under ``root``; each (file, target) problem is reported once."""
+def _is_page(target: str) -> bool:
+    name = target.rsplit("/", 1)[-1]
+    return target.endswith((".html", ".htm", ".md", ".markdown")) or "." not in name
+
+
+def walk_output(root: Path) -> tuple[set[str], list[str]]:
+    """Every file under ``root`` ('/'-separated, relative) and the HTML ones, sorted."""
     files: set[str] = set()
-    html_files: list[str] = []
-    for dirpath, _dirs, names in os.walk(root):
+    for dirpath, dirs, names in os.walk(root):
+        dirs.sort()
         for name in names:
-            rel = Path(dirpath, name).relative_to(root).as_posix()
-            files.add(rel)
-            if name.endswith(".html"):
-                html_files.append(rel)
-    html_files.sort()
-    texts: dict[str, str] = {}
-    id_cache: dict[str, set[str]] = {}
+            files.add(Path(dirpath, name).relative_to(root).as_posix())
+    return files, sorted(f for f in files if f.endswith((".html", ".htm")))
 
-    def ids_of(rel: str) -> set[str]:
-        if rel not in id_cache:
-            text = texts.get(rel)
-            if text is None:
-                text = (root / rel).read_text(encoding="utf-8", errors="replace")
-            id_cache[rel] = ids_in(text)
-        return id_cache[rel]
 
-    slugs = list(known_slugs)
+def check_tree(root: Path, base_path: str = "") -> list[LinkProblem]:
+    """Check every HTML file under ``root``; each (file, link) problem is reported once."""
+    files, html_files = walk_output(root)
+    parsed: dict[str, ParsedPage] = {}
+
+    def page(rel: str) -> ParsedPage:
+        if rel not in parsed:
+            parsed[rel] = parse_html((root / rel).read_text(encoding="utf-8", errors="replace"))
+        return parsed[rel]
+
+    suggester = Suggester(f for f in html_files)
     problems: list[LinkProblem] = []
     for page_file in html_files:
-        text = (root / page_file).read_text(encoding="utf-8", errors="replace")
-        texts[page_file] = text
         seen: set[str] = set()
-        for url in links_in(text):
-            if url in seen or not is_internal(url):
+        for url in page(page_file).links:
+            if url in seen:
                 continue
             seen.add(url)
+            if is_malformed(url):
+                problems.append(LinkProblem(page_file, url, "malformed URL"))
+                continue
+            if not is_internal(url):
+                continue
             target, fragment = resolve(url, page_file, base_path)
-            if target is None:
+            if target is None:  # internal, yet not under the base path the site is served at
+                problems.append(LinkProblem(page_file, url, f"outside the site's {base_path}/"))
                 continue
             found = _exists(target, files)
             if found is None:
-                kind = "missing page" if target.endswith(".html") else "missing file"
-                problems.append(LinkProblem(page_file, url, kind, suggest(target, slugs)))
-            elif fragment and found.endswith(".html") and unquote(fragment) not in ids_of(found):
+                if _is_page(target):
+                    problems.append(
+                        LinkProblem(page_file, url, "missing page", suggester.suggest(target))
+                    )
+                else:
+                    problems.append(LinkProblem(page_file, url, "missing file"))
+            elif (
+                found.endswith((".html", ".htm"))
+                and unquote(fragment) not in _IMPLICIT_FRAGMENTS
+                and unquote(fragment) not in page(found).ids
+                and fragment not in page(found).ids
+            ):
                 problems.append(LinkProblem(page_file, url, "missing anchor"))
-        texts.pop(page_file, None)
     return problems
 
 
-def suggest(target: str, slugs: list[str]) -> str | None:
-    """A close existing slug for a missing ``target`` file, if any."""
-    stem = target.removesuffix("/index.html").removesuffix(".html")
-    close = difflib.get_close_matches(stem, slugs, n=1, cutoff=0.75)
-    return close[0] if close else None
+class Suggester:
+    """Close matches among the site's pages for a missing page ("did you mean ...?")."""
+
+    def __init__(self, html_files: Iterable[str]) -> None:
+        self.by_stem = {_stem(f): f for f in html_files}
+        self.stems = sorted(self.by_stem)
+        self.memo: dict[str, str | None] = {}
+
+    def suggest(self, target: str) -> str | None:
+        stem = _stem(target)
+        if stem not in self.memo:
+            close = difflib.get_close_matches(stem, self.stems, n=1, cutoff=0.75)
+            self.memo[stem] = self.by_stem[close[0]] if close else None
+        return self.memo[stem]
 
 
-def source_line(source_text: str, url: str, base_path: str = "") -> int | None:
-    """The line in a Markdown source where ``url`` is written (tried with and without the
-    base path, and without a '#fragment'); None when the source does not contain it."""
+def _stem(path: str) -> str:
+    for suffix in ("/index.html", ".html", ".htm", ".markdown", ".md"):
+        if path.endswith(suffix):
+            return path[: -len(suffix)]
+    return path
+
+
+def output_url(rel: str, base_path: str) -> str:
+    """The URL of output file ``rel``: ``a/index.html`` is served as ``/a/``."""
+    if rel == "index.html":
+        return base_path + "/"
+    if rel.endswith("/index.html"):
+        return f"{base_path}/{rel[: -len('index.html')]}"
+    return f"{base_path}/{rel}"
+
+
+def source_line(source_text: str, url: str, base_path: str = "", loose: bool = False) -> int | None:
+    """The line in a source (Markdown or template) where ``url`` is written: tried as is,
+    without the base path and without a '#fragment'; then a static asset by its name in quotes
+    (a template's ``asset_url('x.css')``); with ``loose``, by its last path segment too (a
+    link written to a ``.md`` source). None when the source does not contain it."""
     candidates = [url]
     if base_path and url.startswith(base_path + "/"):
         candidates.append(url[len(base_path) :])
     candidates += [c.split("#", 1)[0] for c in candidates if "#" in c]
+    path = url.split("#", 1)[0].split("?", 1)[0]
+    _, static, asset = path.partition("/static/")
+    if static and asset:
+        candidates += [f"'{asset}'", f'"{asset}"']
+    last = path.rstrip("/").rsplit("/", 1)[-1]
+    if loose and len(last) >= 3:
+        candidates.append(last)
     for candidate in candidates:
         if not candidate:
             continue
@@ -151,3 +283,34 @@ def source_line(source_text: str, url: str, base_path: str = "") -> int | None:
         if i >= 0:
             return source_text.count("\n", 0, i) + 1
     return None
+
+
+# --------------------------------------------------------------------------- external
+
+
+def probe(url: str, timeout: float) -> str | None:
+    """Why an external ``url`` is broken, or None when it answers. HEAD first; GET when the
+    server refuses HEAD or answers it with an error (some do, wrongly)."""
+    reason = "no answer"
+    for method in ("HEAD", "GET"):
+        request = urllib.request.Request(url, method=method, headers={"User-Agent": USER_AGENT})
+        try:
+            with urllib.request.urlopen(request, timeout=timeout):
+                return None
+        except urllib.error.HTTPError as exc:
+            reason = f"HTTP {exc.code}"
+            exc.close()
+        except (urllib.error.URLError, OSError, ValueError) as exc:
+            why = getattr(exc, "reason", exc)
+            return f"unreachable: {why}"
+    return reason
+
+
+def check_external(urls: Iterable[str], timeout: float = 10.0, workers: int = 8) -> dict[str, str]:
+    """Probe each distinct URL once, at most ``workers`` at a time; failing URL -> reason."""
+    unique = sorted(set(urls))
+    if not unique:
+        return {}
+    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        results = pool.map(lambda u: probe(u, timeout), unique)
+        return {u: r for u, r in zip(unique, results, strict=True) if r is not None}

@@ -279,7 +279,7 @@ def _load_page(path: Path, content_dir: Path) -> Page:
             raise ContentError(shown, f"invalid slug {slug!r}: {why}", _meta_line(text, "slug", 1))
     else:
         slug = derive_slug(rel)
-        if not slug and not (is_index and "/" not in rel):
+        if (slug and check_slug(slug)) or (not slug and not (is_index and "/" not in rel)):
             raise ContentError(
                 shown, "cannot make a URL slug from this file name; add a 'slug:' line", 1
             )
@@ -400,14 +400,10 @@ def sort_key(page: Page) -> tuple[bool, int, str]:
     return (page.sortorder is None, page.sortorder or 0, page.slug)
 
 
-def build_pageset(pages: Iterable[Page], drafts: bool = True) -> PageSet:
-    """Index pages: reject duplicate slugs (naming both files), group into chapters, order.
-
-    Each PageSet holds its own copies of the pages (their ``chapter`` belongs to this set);
-    with ``drafts=False`` draft pages are left out, as in the frozen site."""
+def _index_by_slug(pages: Iterable[Page]) -> tuple[dict[str, Page], list[ContentError]]:
+    """Pages by slug, and one error per page whose slug an earlier file already took."""
     problems: list[ContentError] = []
     by_slug: dict[str, Page] = {}
-    pages = [dataclasses.replace(p, chapter=None) for p in pages if drafts or not p.draft]
     for page in sorted(pages, key=lambda p: p.rel):
         other = by_slug.get(page.slug)
         if other is not None:
@@ -416,11 +412,28 @@ def build_pageset(pages: Iterable[Page], drafts: bool = True) -> PageSet:
                     display_path(page.source),
                     f"duplicate slug {page.slug or '(home page)'!r}: "
                     f"also used by {display_path(other.source)}",
-                    1,
+                    _slug_line(page),
                 )
             )
             continue
         by_slug[page.slug] = page
+    return by_slug, problems
+
+
+def _slug_line(page: Page) -> int:
+    try:
+        return _meta_line(read_text(page.source), "slug", 1)
+    except (OSError, UnicodeDecodeError):
+        return 1
+
+
+def build_pageset(pages: Iterable[Page], drafts: bool = True) -> PageSet:
+    """Index pages: reject duplicate slugs (naming both files), group into chapters, order.
+
+    Each PageSet holds its own copies of the pages (their ``chapter`` belongs to this set);
+    with ``drafts=False`` draft pages are left out, as in the frozen site."""
+    copies = [dataclasses.replace(p, chapter=None) for p in pages if drafts or not p.draft]
+    by_slug, problems = _index_by_slug(copies)
     if problems:
         raise ContentErrors(problems)
     home = by_slug.get("")
@@ -496,8 +509,8 @@ def load_pages(content_dir: Path, memo: PageMemo | None = None) -> list[Page]:
     if memo is not None:
         memo.clear()
         memo.update(seen)
-    if problems:
-        raise ContentErrors(problems)
+    if problems:  # duplicate slugs among the pages that did load are reported too
+        raise ContentErrors(problems + _index_by_slug(pages)[1])
     return pages
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import jinja2
@@ -10,7 +12,7 @@ from flask import Flask, render_template, request
 from markupsafe import Markup
 
 from frostpress.assets import asset_url
-from frostpress.pages import Chapter, Page, PageSet
+from frostpress.pages import Chapter, Page, PageSet, display_path
 from frostpress.site import get_site
 from frostpress.views import page_url
 
@@ -43,7 +45,10 @@ class ReportingUndefined(jinja2.ChainableUndefined):
             site = get_site()
         except RuntimeError:  # pragma: no cover - outside an app context
             return
-        site.render_warnings.append(f"undefined template variable: {self._undefined_message}")
+        where = _template_location()
+        site.render_warnings.append(
+            f"{where}undefined template variable: {self._undefined_message}"
+        )
 
     def __str__(self) -> str:
         self._report()
@@ -79,6 +84,19 @@ def sidebar(context: jinja2.runtime.Context) -> Markup:
             i += len(href)
             html = html[:i] + ' aria-current="page"' + html[i:]
     return Markup(html)
+
+
+def _template_location() -> str:
+    """``templates/x.html:12: `` for the innermost template being rendered, or ''."""
+    frame = sys._getframe(2)
+    while frame is not None:
+        template = frame.f_globals.get("__jinja_template__")
+        if template is not None:
+            line = template.get_corresponding_lineno(frame.f_lineno)
+            name = display_path(Path(template.filename)) if template.filename else template.name
+            return f"{name}:{line}: "
+        frame = frame.f_back  # type: ignore[assignment]
+    return ""
 
 
 def init_templating(app: Flask) -> None:
