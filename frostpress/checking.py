@@ -12,6 +12,7 @@ from flask import Flask
 
 from frostpress.freeze import task_urls
 from frostpress.links import (
+    LinkProblem,
     check_external,
     check_tree,
     is_external,
@@ -78,15 +79,27 @@ class LinkChecker:
         self.findings = self.check(root, site)
         return [f.message() for f in self.findings]
 
+    def report(self, problems: list[LinkProblem], site: Site) -> list[str]:
+        """Messages for problems found elsewhere (by the freeze's workers); kept for summary."""
+        rows = [(p.page_file, p.target, p.reason, p.suggestion) for p in problems]
+        self.findings = self._locate_all(rows, site)
+        return [f.message() for f in self.findings]
+
     def check(self, root: Path, site: Site) -> list[Finding]:
         """Every broken link under ``root``, each once per place it is written, sorted."""
         base = site.settings.base_path
-        sources = output_sources(self.app)
-        templates = _template_files(site)
-        found: dict[tuple[str, str, str], Finding] = {}
         problems = [(p.page_file, p.target, p.reason, p.suggestion) for p in check_tree(root, base)]
         if self.external:
             problems += self._external(root)
+        return self._locate_all(problems, site)
+
+    def _locate_all(
+        self, problems: list[tuple[str, str, str, str | None]], site: Site
+    ) -> list[Finding]:
+        base = site.settings.base_path
+        sources = output_sources(self.app) if problems else {}
+        templates = _template_files(site) if problems else []
+        found: dict[tuple[str, str, str], Finding] = {}
         for page_file, target, reason, suggestion in problems:
             where = self._locate(page_file, target, sources, templates, site)
             shown = output_url(suggestion, base) if suggestion else None

@@ -17,7 +17,7 @@ import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import unquote, urlsplit
 
 from flask import Flask, url_for
@@ -26,6 +26,7 @@ from flask_frozen import Freezer, FrozenFlaskWarning, MissingURLGeneratorWarning
 from frostpress import __version__, deploy, discovery
 from frostpress.assets import fingerprinted_names
 from frostpress.errors import ContentError, ContentErrors, UsageError
+from frostpress.links import LinkProblem, LinkSummary, problems_from
 from frostpress.site import Generator, Site, get_site
 from frostpress.views import THEME_DIR, static_filenames
 
@@ -65,6 +66,7 @@ class _ChunkResult:
     errors: list[ContentError] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     warned: list[str] = field(default_factory=list)  # URLs whose rendering warned
+    links: dict[str, LinkSummary] = field(default_factory=dict)  # URL -> its links, resolved
 
 
 def _shown(path: Path) -> str:
@@ -239,6 +241,7 @@ def _freeze_chunk(chunk: list[Task]) -> _ChunkResult:
     site.render_errors.clear()
     site.render_warnings.clear()
     site.url_deps.clear()
+    site.link_summaries.clear()
     freezer = Freezer(app, with_static_files=False, with_no_argument_rules=False, log_url_for=False)
     freezer.register_generator(lambda: iter(chunk))
     skipped: list[str] = []
@@ -272,6 +275,7 @@ def _freeze_chunk(chunk: list[Task]) -> _ChunkResult:
     result.built = len(built) - len(skipped)
     result.skipped = len(skipped)
     result.deps = dict(site.url_deps)
+    result.links = dict(site.link_summaries)
     result.errors += site.render_errors
     result.warnings += site.render_warnings
     result.warnings += [str(w.message) for w in caught if issubclass(w.category, Warning)]
@@ -285,6 +289,17 @@ def _chunks(tasks: list[Task], jobs: int) -> Iterator[list[Task]]:
 
 
 # --------------------------------------------------------------------------- staging
+
+
+class LinkReporter(Protocol):
+    """Turns link problems into warnings that name the sources (checking.LinkChecker)."""
+
+    def report(self, problems: list[LinkProblem], site: Site) -> list[str]: ...
+
+
+def url_file(url: str) -> str:
+    """The output file of a URL path: ``/a/`` -> ``a/index.html``, ``/a.html`` -> ``a.html``."""
+    return url[1:] + "index.html" if url.endswith("/") else url[1:]
 
 
 def _staging_for(dest: Path) -> Path:
@@ -384,7 +399,7 @@ def freeze_site(
     jobs: int | None = None,
     clean: bool = False,
     progress: Callable[[int, int], None] | None = None,
-    check_links: Callable[[Path, Site], list[str]] | None = None,
+    check_links: LinkReporter | None = None,
 ) -> FreezeReport:
     """Build the whole site into a staging folder and swap it into place.
 
@@ -432,6 +447,9 @@ def freeze_site(
 
     app.config["FREEZER_DESTINATION"] = str(staging)
     app.config["FREEZER_REMOVE_EXTRA_FILES"] = False
+    file_of = {url: url_file(url) for url in urls}
+    if check_links is not None:  # workers resolve each page's links as they render it
+        site.link_files = set(file_of.values()) | set(site.settings.keep_files)
     _WORKER.update(app=app, skip=skip)
     site.collecting = True
     workers = max(1, jobs if jobs else (site.settings.jobs or os.cpu_count() or 1))
@@ -441,6 +459,7 @@ def freeze_site(
     report.jobs = workers if use_pool else 1
     errors: list[ContentError] = []
     deps: dict[str, list[str]] = {}
+    links: dict[str, LinkSummary] = {}
     warned: set[str] = set()
     done = 0
     try:
@@ -452,21 +471,27 @@ def freeze_site(
                 for res in results:
                     done = _collect(res, report, errors, deps, done, progress, len(tasks))
                     warned.update(res.warned)
+                    links.update(res.links)
         else:
             for chunk in chunks:
                 res = _freeze_chunk(chunk)
                 done = _collect(res, report, errors, deps, done, progress, len(tasks))
                 warned.update(res.warned)
+                links.update(res.links)
         if errors:
             raise ContentErrors(_unique(errors))
         if check_links is not None:
-            report.warnings += check_links(staging, site)
+            for url, entry in old.items():  # skipped pages keep the links they had
+                if url not in links and url in file_of and "links" in entry:
+                    links[url] = LinkSummary.from_json(entry["links"])
+            summaries = {file_of[url]: summary for url, summary in links.items() if url in file_of}
+            report.warnings += check_links.report(problems_from(summaries), site)
         _keep_files(dest, staging, site.settings.keep_files)
         entries = {}
         for url, (endpoint, _) in zip(urls, tasks, strict=True):
             if endpoint not in PAGE_ENDPOINTS:
                 continue
-            path = staging / (url[1:] + "index.html" if url.endswith("/") else url[1:])
+            path = staging / file_of[url]
             url_deps = deps.get(url, old.get(url, {}).get("deps"))
             if url_deps is None or url in warned or not path.is_file():
                 continue
@@ -478,6 +503,8 @@ def freeze_site(
                 "size": st.st_size,
                 "mtime_ns": st.st_mtime_ns,
             }
+            if url in links:
+                entries[url]["links"] = links[url].to_json()
         manifest_file.parent.mkdir(parents=True, exist_ok=True)
         tmp = manifest_file.with_suffix(".tmp")
         tmp.write_text(json.dumps({"version": __version__, "urls": entries}))
@@ -486,6 +513,7 @@ def freeze_site(
         os.replace(tmp, manifest_file)
     finally:
         site.collecting = False
+        site.link_files = None
         site.cache.readable = True
         app.config["FREEZER_DESTINATION"] = str(dest)
         _WORKER.clear()

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import SplitResult, unquote, urlsplit
 
 _SKIP_SCHEMES = ("mailto:", "tel:", "javascript:", "data:", "about:", "blob:", "sms:")
@@ -183,49 +184,108 @@ def walk_output(root: Path) -> tuple[set[str], list[str]]:
     return files, sorted(f for f in files if f.endswith((".html", ".htm")))
 
 
+@dataclass
+class LinkSummary:
+    """What one HTML file's links come to, before the anchors of other files are known.
+
+    ``problems`` holds (link, reason, resolved target) for links that cannot resolve;
+    ``anchors`` holds (link, target file, fragment) to be checked against the target's ids.
+    Workers compute summaries while freezing; an unchanged file's summary is kept."""
+
+    problems: list[tuple[str, str, str]]
+    anchors: list[tuple[str, str, str]]
+    ids: list[str]
+
+    def to_json(self) -> list[Any]:
+        return [self.problems, self.anchors, self.ids]
+
+    @classmethod
+    def from_json(cls, data: list[Any]) -> LinkSummary:
+        problems, anchors, ids = data
+        return cls([tuple(p) for p in problems], [tuple(a) for a in anchors], list(ids))
+
+
+#: Resolution of one link: None (fine), ("problem", reason, target) or ("anchor", file, frag).
+_Resolved = tuple[str, str, str] | None
+
+
+def summarize(
+    parsed: ParsedPage,
+    page_file: str,
+    files: set[str],
+    base_path: str,
+    memo: dict[tuple[str, str], _Resolved] | None = None,
+) -> LinkSummary:
+    """Resolve the links of one parsed HTML file against the output ``files``."""
+    memo = {} if memo is None else memo
+    problems: list[tuple[str, str, str]] = []
+    anchors: list[tuple[str, str, str]] = []
+    for url in dict.fromkeys(parsed.links):
+        # A site-absolute link resolves the same from every page; any other, from this one.
+        key = ("", url) if url.startswith("/") and not url.startswith("//") else (page_file, url)
+        if key not in memo:
+            memo[key] = _resolve_one(url, page_file, files, base_path)
+        found = memo[key]
+        if found is None:
+            continue
+        kind, a, b = found
+        if kind == "problem":
+            problems.append((url, a, b))
+        else:
+            anchors.append((url, a, b))
+    return LinkSummary(problems, anchors, sorted(parsed.ids))
+
+
+def _resolve_one(url: str, page_file: str, files: set[str], base_path: str) -> _Resolved:
+    if is_malformed(url):
+        return ("problem", "malformed URL", "")
+    if not is_internal(url):
+        return None
+    target, fragment = resolve(url, page_file, base_path)
+    if target is None:  # internal, yet not under the base path the site is served at
+        return ("problem", f"outside the site's {base_path}/", "")
+    found = _exists(target, files)
+    if found is None:
+        return ("problem", "missing page" if _is_page(target) else "missing file", target)
+    if found.endswith((".html", ".htm")) and unquote(fragment) not in _IMPLICIT_FRAGMENTS:
+        return ("anchor", found, fragment)
+    return None
+
+
+def problems_from(summaries: dict[str, LinkSummary]) -> list[LinkProblem]:
+    """Every problem of a site from its files' summaries (anchors checked against the ids
+    of their target files), each (file, link) once."""
+    html_files = sorted(summaries)
+    ids = {rel: set(s.ids) for rel, s in summaries.items()}
+    suggester = Suggester(html_files)
+    out: list[LinkProblem] = []
+    for page_file in html_files:
+        summary = summaries[page_file]
+        for url, reason, target in summary.problems:
+            hint = suggester.suggest(target) if reason == "missing page" else None
+            out.append(LinkProblem(page_file, url, reason, hint))
+        for url, target, fragment in summary.anchors:
+            known = ids.get(target, set())
+            if unquote(fragment) not in known and fragment not in known:
+                out.append(LinkProblem(page_file, url, "missing anchor"))
+    return out
+
+
 def check_tree(root: Path, base_path: str = "") -> list[LinkProblem]:
     """Check every HTML file under ``root``; each (file, link) problem is reported once."""
     files, html_files = walk_output(root)
-    parsed: dict[str, ParsedPage] = {}
-
-    def page(rel: str) -> ParsedPage:
-        if rel not in parsed:
-            parsed[rel] = parse_html((root / rel).read_text(encoding="utf-8", errors="replace"))
-        return parsed[rel]
-
-    suggester = Suggester(f for f in html_files)
-    problems: list[LinkProblem] = []
-    for page_file in html_files:
-        seen: set[str] = set()
-        for url in page(page_file).links:
-            if url in seen:
-                continue
-            seen.add(url)
-            if is_malformed(url):
-                problems.append(LinkProblem(page_file, url, "malformed URL"))
-                continue
-            if not is_internal(url):
-                continue
-            target, fragment = resolve(url, page_file, base_path)
-            if target is None:  # internal, yet not under the base path the site is served at
-                problems.append(LinkProblem(page_file, url, f"outside the site's {base_path}/"))
-                continue
-            found = _exists(target, files)
-            if found is None:
-                if _is_page(target):
-                    problems.append(
-                        LinkProblem(page_file, url, "missing page", suggester.suggest(target))
-                    )
-                else:
-                    problems.append(LinkProblem(page_file, url, "missing file"))
-            elif (
-                found.endswith((".html", ".htm"))
-                and unquote(fragment) not in _IMPLICIT_FRAGMENTS
-                and unquote(fragment) not in page(found).ids
-                and fragment not in page(found).ids
-            ):
-                problems.append(LinkProblem(page_file, url, "missing anchor"))
-    return problems
+    memo: dict[tuple[str, str], _Resolved] = {}
+    summaries = {
+        rel: summarize(
+            parse_html((root / rel).read_text(encoding="utf-8", errors="replace")),
+            rel,
+            files,
+            base_path,
+            memo,
+        )
+        for rel in html_files
+    }
+    return problems_from(summaries)
 
 
 class Suggester:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import posixpath
@@ -142,6 +143,7 @@ def _flatten_toc(tokens: list[dict[str, Any]]) -> list[tuple[int, str, str]]:
     return out
 
 
+@functools.lru_cache(maxsize=8)
 def pygments_css(light: str, dark: str) -> str:
     """The stylesheet for highlighted code: ``light`` by default, ``dark`` when the reader's
     system asks for dark (unless the page forces light) or the page sets data-theme=dark."""

@@ -13,6 +13,7 @@ from flask import Flask, current_app, g, has_request_context, request
 from frostpress.cache import DiskCache
 from frostpress.config import Settings
 from frostpress.errors import ContentError
+from frostpress.links import LinkSummary, ParsedPage, parse_html, summarize
 from frostpress.markdown import MarkdownRenderer, Rendered
 from frostpress.pages import Page, PageMemo, PageSet, build_pageset, load_pages
 
@@ -45,6 +46,11 @@ class Site:
     url_memo: dict[tuple[str, str], str] = field(default_factory=dict)
     #: Rendered navigation per (base path, chapter), reused while freezing.
     fragments: dict[tuple[str, str | None], str] = field(default_factory=dict)
+    #: While freezing with link checks: every output file, and each rendered URL's links.
+    link_files: set[str] | None = None
+    link_summaries: dict[str, LinkSummary] = field(default_factory=dict)
+    _link_memo: dict[tuple[str, str], Any] = field(default_factory=dict)
+    _fragment_links: dict[tuple[str, str | None], ParsedPage] = field(default_factory=dict)
     #: URL path -> slugs of the page bodies it was rendered from (filled while freezing).
     url_deps: dict[str, list[str]] = field(default_factory=dict)
 
@@ -64,6 +70,32 @@ class Site:
             if found is None:
                 found = self._pagesets[drafts] = build_pageset(self._pages, drafts=drafts)
             return found
+
+    def summarize_links(
+        self, html: str, sidebar: tuple[tuple[str, str | None], str, str] | None
+    ) -> LinkSummary:
+        """The links of the page at the current URL, resolved against the output files.
+
+        The navigation is the same on every page of a chapter: it is parsed once per chapter
+        (``sidebar`` is its key, its rendering, and the text inserted in the page)."""
+        assert self.link_files is not None
+        parsed = None
+        if sidebar is not None:
+            key, fragment, shown = sidebar
+            rest = html.replace(shown, "", 1)
+            if len(rest) < len(html):
+                nav = self._fragment_links.get(key)
+                if nav is None:
+                    nav = self._fragment_links[key] = parse_html(fragment)
+                page = parse_html(rest)
+                parsed = ParsedPage(page.links + nav.links, page.ids | nav.ids)
+        if parsed is None:
+            parsed = parse_html(html)
+        path = request.path
+        page_file = path[1:] + "index.html" if path.endswith("/") else path[1:]
+        return summarize(
+            parsed, page_file, self.link_files, self.settings.base_path, self._link_memo
+        )
 
     def mark_stale(self) -> None:
         """Reload the page index on next use (the preview calls this when sources change)."""
@@ -107,8 +139,14 @@ def get_site(app: Flask | None = None) -> Site:
 
 
 def record_deps(response: Any) -> Any:
-    """after_request hook: remember which page bodies the URL just served was made from."""
+    """after_request hook while freezing: remember which page bodies the URL just served was
+    made from, and (with link checks) resolve the links of the HTML it returned."""
     site = get_site()
-    if site.collecting:
-        site.url_deps[request.path] = sorted(g.get("frostpress_deps", ()))
+    if not site.collecting:
+        return response
+    site.url_deps[request.path] = sorted(g.get("frostpress_deps", ()))
+    if site.link_files is not None and response.mimetype == "text/html":
+        site.link_summaries[request.path] = site.summarize_links(
+            response.get_data(as_text=True), g.get("frostpress_sidebar")
+        )
     return response

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from flask import Flask, render_template, request
+from flask import Flask, g, render_template, request
 from markupsafe import Markup
 
 from frostpress.assets import asset_url
@@ -77,13 +77,16 @@ def sidebar(context: jinja2.runtime.Context) -> Markup:
         html = render_template("_sidebar.html", chapter=chapter)
         if site.collecting:
             site.fragments[key] = html
+    shown = html
     if isinstance(page, Page):
         href = f'href="{page_url(page)}"'
         i = html.rfind(href + ">")
         if i >= 0:
             i += len(href)
-            html = html[:i] + ' aria-current="page"' + html[i:]
-    return Markup(html)
+            shown = html[:i] + ' aria-current="page"' + html[i:]
+    if site.collecting:  # the link checker parses the navigation once per chapter
+        g.frostpress_sidebar = (key, html, shown)
+    return Markup(shown)
 
 
 def _template_location() -> str:

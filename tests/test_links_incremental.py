@@ -1,0 +1,43 @@
+"""Links found while freezing (by the workers, and kept for pages an incremental freeze
+skips) are the same as those the check command finds by reading the output."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import run_build, write_site
+
+PAGES = {
+    "01-a/01-one.md": "title: One\nsortorder: 1\n\n## Here\n\n[two](/two.html#there) "
+    "[gone](/gone.html) [bad anchor](/two.html#nowhere) [self](#here) [img](/img/x.png)\n",
+    "01-a/02-two.md": "title: Two\nslug: two\nsortorder: 2\n\n## There\n\n[one](01-one.md#here)"
+    " [one bad](01-one.md#missing)\n",
+    "02-b/01-three.md": "title: Three\nsortorder: 3\n\n[two](../01-a/02-two.md)\n",
+}
+
+
+def warnings_of(text: str) -> list[str]:
+    return sorted(line for line in text.splitlines() if line.startswith("warning: "))
+
+
+def test_freeze_check_and_incremental_freeze_agree(tmp_path: Path) -> None:
+    root = write_site(tmp_path / "proj", PAGES)
+    first = run_build(root, "freeze", "--jobs", "2")
+    assert first.returncode == 0, first.stderr
+    found = warnings_of(first.stderr)
+    assert [w.split(": broken link to ")[1] for w in found] == [
+        "/gone.html (missing page)",
+        "/img/x.png (missing file)",
+        "/two.html#nowhere (missing anchor)",
+        "/a/one.html#missing (missing anchor)",
+    ]
+    check = run_build(root, "check")
+    assert warnings_of(check.stderr) == found
+    again = run_build(root, "freeze", "--jobs", "2")
+    assert "unchanged and skipped" in again.stdout and " 0 unchanged" not in again.stdout
+    assert warnings_of(again.stderr) == found
+    # Fix one page only: its warnings go, the skipped pages keep theirs.
+    two = root / "content" / "01-a" / "02-two.md"
+    two.write_text(two.read_text().replace("01-one.md#missing", "01-one.md#here"))
+    fixed = run_build(root, "freeze", "--jobs", "2")
+    assert warnings_of(fixed.stderr) == found[:3]
