@@ -197,6 +197,7 @@ def make_cli(factory: AppFactory) -> click.Group:
             sys.exit(EXIT_USAGE)
         checker = LinkChecker(app, external=external, timeout=timeout, workers=connections)
         try:
+            site.pageset(drafts=False)  # the sources are checked as a freeze reads them
             found = checker(dest, site)
         except FrostpressError as exc:
             _fail(exc)

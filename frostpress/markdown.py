@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import html as html_lib
 import json
 import posixpath
 import re
@@ -31,18 +32,39 @@ PAGE_LINK_RE = re.compile(r'(href|src)="frostpress-(page|root):([^"#]*)(#[^"]*)?
 
 @dataclass(frozen=True)
 class Rendered:
-    """A rendered body: HTML and the table of contents as (level, id, name) triples."""
+    """A rendered body: HTML, the table of contents as (level, id, name) triples, and the
+    readable text (for the search index), made once when the body is rendered."""
 
     html: str
     toc: tuple[tuple[int, str, str], ...]
+    text: str
 
     def to_json(self) -> bytes:
-        return json.dumps({"html": self.html, "toc": self.toc}).encode()
+        return json.dumps({"html": self.html, "toc": self.toc, "text": self.text}).encode()
 
     @classmethod
     def from_json(cls, data: bytes) -> Rendered:
         obj = json.loads(data)
-        return cls(obj["html"], tuple((int(a), str(b), str(c)) for a, b, c in obj["toc"]))
+        toc = tuple((int(a), str(b), str(c)) for a, b, c in obj["toc"])
+        return cls(obj["html"], toc, obj["text"])
+
+
+_HEADERLINK = re.compile(r'<a class="headerlink"[^>]*>.*?</a>', re.DOTALL)
+_SKIPPED = re.compile(r"<(script|style)\b.*?</\1\s*>", re.DOTALL | re.IGNORECASE)
+_BLOCK_TAG = re.compile(
+    r"</?(?:p|div|h[1-6]|li|ul|ol|dl|dt|dd|pre|table|thead|tbody|tr|td|th|br|hr|blockquote"
+    r"|section|figure|figcaption|details|summary)\b[^>]*>",
+    re.IGNORECASE,
+)
+_TAG = re.compile(r"<[^>]+>")
+_SPACE = re.compile(r"\s+")
+
+
+def html_to_text(markup: str) -> str:
+    """The readable text of an HTML fragment, on one line (permalink marks left out)."""
+    markup = _SKIPPED.sub(" ", _HEADERLINK.sub("", markup))
+    markup = _TAG.sub("", _BLOCK_TAG.sub(" ", markup))
+    return _SPACE.sub(" ", html_lib.unescape(markup)).strip()
 
 
 class _SourceLinks(Treeprocessor):
@@ -98,7 +120,7 @@ class MarkdownRenderer:
         self.configs = {k: dict(v) for k, v in (configs or {}).items()}
         self._local = threading.local()
         key = json.dumps(
-            [self.extensions, self.configs, md_lib.__version__, pygments.__version__],
+            [self.extensions, self.configs, md_lib.__version__, pygments.__version__, "v2"],
             sort_keys=True,
             default=str,
         )
@@ -124,7 +146,7 @@ class MarkdownRenderer:
         links.rel = rel
         html = inst.convert(body)
         toc = tuple(_flatten_toc(getattr(inst, "toc_tokens", [])))
-        return Rendered(html, toc)
+        return Rendered(html, toc, html_to_text(html))
 
     def cache_key(self, body: str, rel: str) -> str:
         h = hashlib.blake2b(digest_size=20)

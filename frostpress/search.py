@@ -7,9 +7,7 @@ browser, so search works on the frozen site with no server.
 
 from __future__ import annotations
 
-import html
 import json
-import re
 from typing import Any
 
 from flask import Blueprint, Response
@@ -17,22 +15,9 @@ from flask import Blueprint, Response
 from frostpress.site import get_site
 from frostpress.views import page_url
 
-_HEADERLINK = re.compile(r'<a class="headerlink"[^>]*>.*?</a>', re.DOTALL)
-_SKIPPED = re.compile(r"<(script|style)\b.*?</\1\s*>", re.DOTALL | re.IGNORECASE)
-_BLOCK_TAG = re.compile(
-    r"</?(?:p|div|h[1-6]|li|ul|ol|dl|dt|dd|pre|table|thead|tbody|tr|td|th|br|hr|blockquote"
-    r"|section|figure|figcaption|details|summary)\b[^>]*>",
-    re.IGNORECASE,
-)
-_TAG = re.compile(r"<[^>]+>")
-_SPACE = re.compile(r"\s+")
-
-
-def html_to_text(markup: str) -> str:
-    """The readable text of an HTML fragment, on one line (permalink marks left out)."""
-    markup = _SKIPPED.sub(" ", _HEADERLINK.sub("", markup))
-    markup = _TAG.sub("", _BLOCK_TAG.sub(" ", markup))
-    return _SPACE.sub(" ", html.unescape(markup)).strip()
+#: Characters of each page's text kept in the index: enough to find a page by what it is
+#: about, while the index of a site of thousands of pages stays a few megabytes.
+TEXT_LIMIT = 1000
 
 
 def search_entries() -> list[dict[str, Any]]:
@@ -45,10 +30,17 @@ def search_entries() -> list[dict[str, Any]]:
                 "title": page.title,
                 "url": page_url(page),
                 "section": page.chapter.title if page.chapter else "",
-                "text": html_to_text(site.rendered(page).html),
+                "text": _clip(site.rendered(page).text),
             }
         )
     return entries
+
+
+def _clip(text: str) -> str:
+    """``text`` cut to TEXT_LIMIT characters, at a word boundary."""
+    if len(text) <= TEXT_LIMIT:
+        return text
+    return text[:TEXT_LIMIT].rsplit(" ", 1)[0]
 
 
 def search_index() -> Response:

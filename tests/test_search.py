@@ -10,7 +10,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from frostpress.search import html_to_text
+from frostpress.markdown import html_to_text
 
 
 @pytest.mark.parametrize(
