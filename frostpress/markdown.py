@@ -9,7 +9,7 @@ import json
 import posixpath
 import re
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -110,8 +110,25 @@ class _SourceLinksExtension(Extension):
         md.treeprocessors.register(_SourceLinks(md), "frostpress_source_links", 1)
 
 
+_DEF_LIST_LINE = re.compile(r"^[ ]{0,3}:", re.MULTILINE)
+
+#: Extensions whose syntax cannot occur in a body without these characters. A body that
+#: has none of them renders byte for byte the same without the extension, and faster
+#: (a tables or definition-list test runs on every block otherwise).
+SYNTAX_TRIGGERS: dict[str, Callable[[str], bool]] = {
+    "tables": lambda body: "|" in body,
+    "footnotes": lambda body: "[^" in body,
+    "abbr": lambda body: "*[" in body,
+    "def_list": lambda body: _DEF_LIST_LINE.search(body) is not None,
+    "admonition": lambda body: "!!!" in body,
+    "attr_list": lambda body: "{" in body,
+    "fenced_code": lambda body: "```" in body or "~~~" in body,
+}
+
+
 class MarkdownRenderer:
-    """Renders bodies with one Python-Markdown instance per thread."""
+    """Renders bodies with Python-Markdown: per thread, one instance for each set of
+    extensions a body needs (see SYNTAX_TRIGGERS)."""
 
     def __init__(
         self, extensions: Sequence[str], configs: Mapping[str, Mapping[str, Any]] | None = None
@@ -126,20 +143,30 @@ class MarkdownRenderer:
         )
         self.fingerprint = hashlib.blake2b(key.encode(), digest_size=16).hexdigest()
 
-    def _instance(self) -> md_lib.Markdown:
-        inst = getattr(self._local, "md", None)
+    def needed(self, body: str) -> tuple[str, ...]:
+        """The configured extensions whose syntax can occur in ``body``."""
+        return tuple(
+            e for e in self.extensions if e not in SYNTAX_TRIGGERS or SYNTAX_TRIGGERS[e](body)
+        )
+
+    def _instance(self, extensions: tuple[str, ...]) -> md_lib.Markdown:
+        instances = getattr(self._local, "instances", None)
+        if instances is None:
+            instances = self._local.instances = {}
+        inst = instances.get(extensions)
         if inst is None:
             inst = md_lib.Markdown(
-                extensions=[*self.extensions, _SourceLinksExtension()],
-                extension_configs=self.configs,
+                extensions=[*extensions, _SourceLinksExtension()],
+                extension_configs={k: v for k, v in self.configs.items() if k in extensions},
                 output_format="html",
             )
-            self._local.md = inst
+            instances[extensions] = inst
         return inst
 
-    def render(self, body: str, rel: str = "") -> Rendered:
-        """Render ``body`` of the source at ``rel``; relative source links resolve from it."""
-        inst = self._instance()
+    def render(self, body: str, rel: str = "", gated: bool = True) -> Rendered:
+        """Render ``body`` of the source at ``rel``; relative source links resolve from it.
+        (``gated=False`` loads every extension, as a reference for the gated rendering.)"""
+        inst = self._instance(self.needed(body) if gated else tuple(self.extensions))
         inst.reset()
         links = inst.treeprocessors["frostpress_source_links"]
         assert isinstance(links, _SourceLinks)
