@@ -529,7 +529,7 @@ def machine() -> str:
 
 def commit() -> str:
     out = subprocess.run(
-        ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
+        ["git", "-C", str(ROOT), "log", "-1", "--format=%h", "--", "frostpress"],
         capture_output=True,
         text=True,
         check=False,
@@ -568,7 +568,7 @@ def report(batch: Batch, sizes: list[int]) -> str:
     out = [
         "## Measured figures",
         "",
-        f"Measured on {batch.started[:10]} on {machine()}; Frostpress at commit {commit()}; "
+        f"Measured on {batch.started[:10]} on {machine()}; Frostpress engine at commit {commit()}; "
         f"{batch.args.runs} run(s) per tool, medians; chapters of {CHAPTER_SIZE} pages. "
         "These are measured figures from one batch on a shared machine: only the ratios "
         "are comparable between machines.",
