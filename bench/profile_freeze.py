@@ -32,12 +32,17 @@ AREAS = [
     ("/werkzeug/", "Flask/Werkzeug"),
     ("/flask/", "Flask/Werkzeug"),
     ("/click/", "Flask/Werkzeug"),
+    ("/difflib.py", "link check: difflib suggestions"),
+    ("/frostpress/links.py", "link check"),
+    ("/frostpress/checking.py", "link check"),
     ("/frostpress/", "Frostpress"),
     ("/yaml/", "front matter (YAML)"),
     ("multiprocessing", "multiprocessing"),
 ]
-IO_NAMES = ("open", "read", "write", "stat", "link", "mkdir", "rename", "replace", "scandir")
-IO_NAMES += ("listdir", "unlink", "rmdir", "close", "utime", "fspath", "lstat", "copyfile")
+IO_NAMES = (
+    *("open", "read", "write", "stat", "link", "mkdir", "rename", "replace", "scandir"),
+    *("listdir", "unlink", "rmdir", "close", "utime", "fspath", "lstat", "copyfile"),
+)
 
 
 def area_of(key: tuple[str, int, str]) -> str | None:
