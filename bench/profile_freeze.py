@@ -1,6 +1,6 @@
 """Profile one cold freeze in one process and show where the time goes.
 
-    python bench/profile_freeze.py [--n 1000] [--out bench-out] [--top 25]
+    python bench/profile_freeze.py [--n 1000] [--out bench-out] [--top 25] [--no-change]
 
 The freeze runs in this process with one job (``freeze_site(app, jobs=1)``, link check
 included) under cProfile, on the kit's chapter corpus of N pages, with a fresh output and
@@ -93,6 +93,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--out", type=Path, default=ROOT / "bench-out", help="output folder")
     p.add_argument("--kit", type=Path, default=ROOT.parent / "shared" / "bench")
     p.add_argument("--top", type=int, default=25, help="functions to list")
+    p.add_argument(
+        "--no-change",
+        action="store_true",
+        help="freeze once unprofiled, then profile a re-freeze with nothing changed",
+    )
     args = p.parse_args(argv)
     out = args.out.resolve()
     pages = make_corpus(args.kit.resolve(), args.n, out / "corpora" / f"c{args.n}")
@@ -107,6 +112,8 @@ def main(argv: list[str] | None = None) -> int:
         OUTPUT_DIR=str(project / "site"),
         CACHE_DIR=str(project / "cache"),
     )
+    if args.no_change:
+        freeze_site(app, jobs=1, check_links=link_warnings(app))
     profiler = cProfile.Profile()
     started = time.perf_counter()
     profiler.enable()
