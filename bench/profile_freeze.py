@@ -6,7 +6,7 @@ The freeze runs in this process with one job (``freeze_site(app, jobs=1)``, link
 included) under cProfile, on the kit's chapter corpus of N pages, with a fresh output and
 cache. It prints the share of time by area (Markdown, Pygments, Jinja, Flask and Werkzeug
 test client, Frozen-Flask, Frostpress, hashing, file I/O) and the top functions by own time.
-The profile is saved as ``<out>/profile-<N>.pstats`` for snakeviz or ``python -m pstats``.
+The profile is saved as ``<out>/profile-<N>[-no-change].pstats`` for snakeviz or ``python -m pstats``.
 """
 
 from __future__ import annotations
@@ -120,7 +120,7 @@ def main(argv: list[str] | None = None) -> int:
     report = freeze_site(app, jobs=1, check_links=link_warnings(app))
     profiler.disable()
     wall = time.perf_counter() - started
-    dump = out / f"profile-{args.n}.pstats"
+    dump = out / f"profile-{args.n}{'-no-change' if args.no_change else ''}.pstats"
     profiler.dump_stats(dump)
     shutil.rmtree(project, ignore_errors=True)
 
