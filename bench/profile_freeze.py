@@ -6,7 +6,7 @@ The freeze runs in this process with one job (``freeze_site(app, jobs=1)``, link
 included) under cProfile, on the kit's chapter corpus of N pages, with a fresh output and
 cache. It prints the share of time by area (Markdown, Pygments, Jinja, Flask and Werkzeug
 test client, Frozen-Flask, Frostpress, hashing, file I/O) and the top functions by own time.
-The profile is saved as ``<out>/profile-<N>[-no-change].pstats`` for snakeviz or ``python -m pstats``.
+The profile is saved as ``<out>/profile-<N>[-no-change].pstats`` (for ``python -m pstats``).
 """
 
 from __future__ import annotations
