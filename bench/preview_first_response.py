@@ -1,124 +1,111 @@
-"""How fast the preview answers: first response after start, a warm page, and a page after
-saving a source (the page index is read again).
+"""Time the preview server's first response on a corpus of N pages (default 5,000).
 
-    python bench/preview_first_response.py CONTENT_DIR [--runs 3] [--port 5799]
+    python bench/preview_first_response.py [--n 5000] [--out bench-out] [--runs 3]
 
-CONTENT_DIR is any content folder, e.g. one made by
-``python3 ../shared/bench/make_corpus.py 5000 /tmp/c5000 --chapter-size 50``.
-The preview runs without the code reloader (``serve --no-reload``) and with it, in a
-throw-away project folder; nothing is written into CONTENT_DIR except one page's mtime.
-Prints seconds per figure (median of the runs).
+The clock starts when ``python build.py serve --no-reload`` is started and stops when the first
+request for the sample page (``/flask.html``) returns 200: Python start-up, reading every page's
+front matter, and rendering one page. The cache folder is fresh, so the page's Markdown is
+rendered too. ``bench/run.py`` calls ``first_response`` at every size.
 """
 
 from __future__ import annotations
 
 import argparse
+import http.client
 import os
+import shutil
+import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-
-BUILD_PY = """\
-from pathlib import Path
-from frostpress import create_app
-from frostpress.cli import main
-
-def make_app(overrides=None):
-    return create_app(Path(__file__).parent, overrides=overrides, SITE_NAME="Bench")
-
-if __name__ == "__main__":
-    main(make_app)
-"""
+ROOT = Path(__file__).resolve().parent.parent
 
 
-def get(url: str, timeout: float = 30.0) -> int:
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _status(port: int, path: str) -> int | None:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
     try:
-        with urllib.request.urlopen(url, timeout=timeout) as r:
-            r.read()
-            return int(r.status)
-    except urllib.error.HTTPError as exc:
-        return int(exc.code)
+        conn.request("GET", path)
+        return conn.getresponse().status
+    except OSError:
+        return None
+    finally:
+        conn.close()
 
 
-def first_page_url(content: Path) -> str:
-    """A page path in the html URL style, from the first chapter's first file."""
-    sys.path.insert(0, str(REPO))
-    from frostpress.pages import load_pageset
-
-    pages = load_pageset(content)
-    return "/" + pages.pages[len(pages.pages) // 2].slug + ".html"
-
-
-def one_run(
-    project: Path, content: Path, port: int, page: str, reload_code: bool
-) -> dict[str, float]:
-    env = dict(os.environ, PYTHONPATH=str(REPO), PYTHONWARNINGS="ignore")
-    args = [sys.executable, "build.py", "serve", "-p", str(port), "--content", str(content)]
-    if not reload_code:
-        args.append("--no-reload")
+def first_response(project: Path, path: str = "/flask.html", timeout: float = 600) -> float | None:
+    """Seconds from starting the preview of ``project`` to a 200 for ``path``; None on failure."""
+    port = free_port()
+    cache = Path(tempfile.mkdtemp(prefix="fp-preview-cache-"))
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
+    cmd = [sys.executable, "build.py", "serve", "--port", str(port), "--no-reload"]
+    cmd += ["--set", f"CACHE_DIR={cache}"]
     started = time.perf_counter()
     proc = subprocess.Popen(
-        args, cwd=project, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        cmd, cwd=project, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
-    base = f"http://127.0.0.1:{port}"
     try:
-        deadline = started + 60
-        while True:
-            try:
-                status = get(base + page, timeout=30)
-                break
-            except (urllib.error.URLError, ConnectionError):
-                if time.perf_counter() > deadline:
-                    raise SystemExit("the preview did not answer within 60 s") from None
-                time.sleep(0.01)
-        first = time.perf_counter() - started
-        assert status == 200, status
-        t = time.perf_counter()
-        get(base + page)
-        warm = time.perf_counter() - t
-        source = next(p for p in content.rglob("*") if p.suffix in (".md", ".markdown"))
-        os.utime(source)
-        time.sleep(0.3)  # let the watcher see it
-        t = time.perf_counter()
-        get(base + page)
-        after_save = time.perf_counter() - t
-        return {"first": first, "warm": warm, "after_save": after_save}
+        while time.perf_counter() - started < timeout:
+            if proc.poll() is not None:
+                return None
+            status = _status(port, path)
+            if status == 200:
+                return time.perf_counter() - started
+            if status is not None:
+                return None
+            time.sleep(0.02)
+        return None
     finally:
         proc.terminate()
-        proc.wait(timeout=10)
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        shutil.rmtree(cache, ignore_errors=True)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("content", type=Path)
-    parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--port", type=int, default=5799)
-    opts = parser.parse_args()
-    content = opts.content.resolve()
-    n = sum(1 for p in content.rglob("*") if p.suffix in (".md", ".markdown"))
-    page = first_page_url(content)
-    with tempfile.TemporaryDirectory() as tmp:
-        project = Path(tmp)
-        (project / "build.py").write_text(BUILD_PY)
-        for reload_code in (False, True):
-            runs = [
-                one_run(project, content, opts.port, page, reload_code) for _ in range(opts.runs)
-            ]
-            label = "serve" if reload_code else "serve --no-reload"
-            figures = {k: statistics.median(r[k] for r in runs) for k in runs[0]}
-            print(
-                f"{label:18} {n} pages: first response {figures['first']:.2f} s "
-                f"(from process start), warm page {figures['warm'] * 1000:.0f} ms, "
-                f"page after a save {figures['after_save'] * 1000:.0f} ms"
-            )
+def main(argv: list[str] | None = None) -> int:
+    from run import Project, describe_corpus, make_corpus  # here: run imports this module
+
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--n", type=int, default=5000, help="pages in the corpus (default 5000)")
+    p.add_argument("--runs", type=int, default=3, help="measurements (default 3)")
+    p.add_argument("--out", type=Path, default=ROOT / "bench-out", help="output folder")
+    p.add_argument("--kit", type=Path, default=ROOT.parent / "shared" / "bench")
+    args = p.parse_args(argv)
+    out = args.out.resolve()
+    pages = make_corpus(args.kit.resolve(), args.n, out / "corpora" / f"c{args.n}")
+    project = Project(out / "frostpress" / f"preview{args.n}", describe_corpus(args.n, pages))
+    project.create()
+    project.reset()
+    times = []
+    try:
+        for run in range(1, args.runs + 1):
+            t = first_response(project.root)
+            if t is None:
+                print(f"run {run}: the preview did not answer 200", file=sys.stderr)
+                return 1
+            times.append(t)
+            print(f"run {run}: first response in {t:.2f} s", file=sys.stderr)
+    finally:
+        shutil.rmtree(project.root, ignore_errors=True)
+    print(
+        f"preview first response at N={args.n}: median {statistics.median(times):.2f} s "
+        f"({', '.join(f'{t:.2f}' for t in times)})"
+    )
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

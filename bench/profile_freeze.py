@@ -1,0 +1,141 @@
+"""Profile one cold freeze in one process and show where the time goes.
+
+    python bench/profile_freeze.py [--n 1000] [--out bench-out] [--top 25] [--no-change]
+
+The freeze runs in this process with one job (``freeze_site(app, jobs=1)``, link check
+included) under cProfile, on the kit's chapter corpus of N pages, with a fresh output and
+cache. It prints the share of time by area (Markdown, Pygments, Jinja, Flask and Werkzeug
+test client, Frozen-Flask, Frostpress, hashing, file I/O) and the top functions by own time.
+The profile is saved as ``<out>/profile-<N>[-no-change].pstats`` (for ``python -m pstats``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import pstats
+import shutil
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+AREAS = [
+    ("/markdown/", "Markdown"),
+    ("/pygments/", "Pygments"),
+    ("/jinja2/", "Jinja"),
+    ("/markupsafe/", "Jinja"),
+    ("/flask_frozen/", "Frozen-Flask"),
+    ("/werkzeug/", "Flask/Werkzeug"),
+    ("/flask/", "Flask/Werkzeug"),
+    ("/click/", "Flask/Werkzeug"),
+    ("/difflib.py", "link check: difflib suggestions"),
+    ("/frostpress/links.py", "link check"),
+    ("/frostpress/checking.py", "link check"),
+    ("/frostpress/", "Frostpress"),
+    ("/yaml/", "front matter (YAML)"),
+    ("multiprocessing", "multiprocessing"),
+]
+IO_NAMES = (
+    *("open", "read", "write", "stat", "link", "mkdir", "rename", "replace", "scandir"),
+    *("listdir", "unlink", "rmdir", "close", "utime", "fspath", "lstat", "copyfile"),
+)
+
+
+def area_of(key: tuple[str, int, str]) -> str | None:
+    """The area of a Python function, by its file; None for built-ins."""
+    filename, _, name = key
+    if filename == "~":
+        if "blake2b" in name or "hashlib" in name or "md5" in name or "sha" in name:
+            return "hashing"
+        if any(f"'{n}" in name or f".{n}" in name or name == n for n in IO_NAMES):
+            return "file I/O"
+        if "posix." in name or "io." in name or "_io" in name:
+            return "file I/O"
+        return None
+    for needle, area in AREAS:
+        if needle in filename:
+            return area
+    if "/shutil.py" in filename or "/pathlib.py" in filename or "/os.py" in filename:
+        return "file I/O"
+    return "other Python (stdlib)"
+
+
+def areas(stats: pstats.Stats) -> dict[str, float]:
+    """Own time summed by area; a built-in's time goes to the area of the code calling it."""
+    raw = stats.stats  # type: ignore[attr-defined]
+    out: dict[str, float] = defaultdict(float)
+    for key, (_, _, tt, _, callers) in raw.items():
+        area = area_of(key)
+        if area is not None:
+            out[area] += tt
+            continue
+        if not callers:
+            out["other built-ins"] += tt
+            continue
+        for caller, entry in callers.items():
+            out[area_of(caller) or "other built-ins"] += entry[2]
+    return dict(out)
+
+
+def main(argv: list[str] | None = None) -> int:
+    from run import describe_corpus, make_corpus  # bench/run.py
+
+    from frostpress import create_app
+    from frostpress.checking import link_warnings
+    from frostpress.freeze import freeze_site
+
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--n", type=int, default=1000, help="pages (default 1000)")
+    p.add_argument("--out", type=Path, default=ROOT / "bench-out", help="output folder")
+    p.add_argument("--kit", type=Path, default=ROOT.parent / "shared" / "bench")
+    p.add_argument("--top", type=int, default=25, help="functions to list")
+    p.add_argument(
+        "--no-change",
+        action="store_true",
+        help="freeze once unprofiled, then profile a re-freeze with nothing changed",
+    )
+    args = p.parse_args(argv)
+    out = args.out.resolve()
+    pages = make_corpus(args.kit.resolve(), args.n, out / "corpora" / f"c{args.n}")
+    describe_corpus(args.n, pages)  # the sample page must exist
+    project = out / "frostpress" / f"profile{args.n}"
+    shutil.rmtree(project, ignore_errors=True)
+    project.mkdir(parents=True)
+    app = create_app(
+        project,
+        SITE_NAME="Benchmark",
+        CONTENT_DIR=str(pages),
+        OUTPUT_DIR=str(project / "site"),
+        CACHE_DIR=str(project / "cache"),
+    )
+    if args.no_change:
+        freeze_site(app, jobs=1, check_links=link_warnings(app))
+    profiler = cProfile.Profile()
+    started = time.perf_counter()
+    profiler.enable()
+    report = freeze_site(app, jobs=1, check_links=link_warnings(app))
+    profiler.disable()
+    wall = time.perf_counter() - started
+    dump = out / f"profile-{args.n}{'-no-change' if args.no_change else ''}.pstats"
+    profiler.dump_stats(dump)
+    shutil.rmtree(project, ignore_errors=True)
+
+    stats = pstats.Stats(profiler)
+    total = sum(v[2] for v in stats.stats.values())  # type: ignore[attr-defined]
+    print(f"{report.summary()}\nwall {wall:.2f} s under cProfile (one process), saved {dump}\n")
+    print("| area | own time s | share |\n|---|---:|---:|")
+    for area, seconds in sorted(areas(stats).items(), key=lambda kv: -kv[1]):
+        print(f"| {area} | {seconds:.2f} | {100 * seconds / total:.1f}% |")
+    print(f"\nTop {args.top} functions by own time:\n")
+    stats.sort_stats("tottime").print_stats(args.top)
+    print("Top functions by cumulative time:\n")
+    stats.sort_stats("cumulative").print_stats(args.top)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
