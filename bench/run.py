@@ -40,6 +40,8 @@ ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_KIT = ROOT.parent / "shared" / "bench"
 CHAPTER_SIZE = 50
 SAMPLE_SLUG = "flask"  # the kit's sample page
+#: Top-level pages Frostpress writes besides the content pages and the index.
+OWN_PAGES = ("404.html", "table-of-contents.html", "tags.html")
 # The kit counts lines that begin with '<li><a href'; Frostpress's theme marks the current
 # chapter's item as '<li class="chapter current"><a href', so an <li> with attributes counts too.
 SIDEBAR_LINK = re.compile(r"<li(?: [^>]*)?><a href")
@@ -298,16 +300,18 @@ class Checked:
 def check_site(site: Path, corpus: Corpus, must_contain: Iterable[tuple[str, str]] = ()) -> Checked:
     """The kit's checks, on Frostpress's output, plus the text an edit must show.
 
-    N+1 top-level pages (N pages and the index; Frostpress's 404.html is counted apart), the
+    N+1 top-level pages (N pages and the index; Frostpress's own pages, 404.html, the site
+    table of contents and the tag index, are counted apart and must be there), the
     highlighted token and the sidebar line count on the sample page."""
     c = Checked()
     if not site.is_dir():
         c.problems.append("no output folder")
         return c
     tops = [p.name for p in site.glob("*.html")]
-    c.html_files = len([t for t in tops if t != "404.html"])
-    if "404.html" not in tops:
-        c.problems.append("no 404.html")
+    c.html_files = len([t for t in tops if t not in OWN_PAGES])
+    for own in OWN_PAGES:
+        if own not in tops:
+            c.problems.append(f"no {own}")
     if c.html_files != corpus.n + 1:
         c.problems.append(f"{c.html_files} top-level pages, expected {corpus.n + 1}")
     sample = site / f"{SAMPLE_SLUG}.html"
