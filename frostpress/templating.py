@@ -14,7 +14,7 @@ from markupsafe import Markup
 from frostpress.assets import asset_url
 from frostpress.pages import Chapter, Page, PageSet, display_path
 from frostpress.site import get_site
-from frostpress.views import page_url
+from frostpress.views import THEME_DIR, page_url
 
 
 @dataclass(frozen=True)
@@ -105,6 +105,14 @@ def _template_location() -> str:
 def init_templating(app: Flask) -> None:
     """Install globals and the ``site`` context processor on ``app``."""
     app.jinja_env.undefined = ReportingUndefined
+    # "theme/page.html" is always the theme's own page.html, so that a site's page.html can
+    # extend it and change one block, instead of copying it.
+    app.jinja_env.loader = jinja2.ChoiceLoader(
+        [
+            app.jinja_env.loader or app.create_global_jinja_loader(),
+            jinja2.PrefixLoader({"theme": jinja2.FileSystemLoader(THEME_DIR / "templates")}),
+        ]
+    )
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     app.jinja_env.globals.update(page_url=page_url, asset_url=asset_url, sidebar=sidebar)

@@ -258,3 +258,17 @@ def test_broken_content_shows_an_error_page_naming_file_and_line(tmp_path: Path)
         html = text(client, url, status=500)
         assert "content/bad.md:2: YAML syntax error" in html, url
         assert html.count('class="frostpress-error"') == 1, url  # one error, shown once
+
+
+def test_a_site_template_extends_the_theme_template_of_the_same_name(tmp_path: Path) -> None:
+    client = site_client(
+        tmp_path,
+        {
+            "content/a.md": "title: A\n\nBody text.\n",
+            "templates/page.html": '{% extends "theme/page.html" %}\n'
+            "{% block footer %}<p>My own footer</p>{% endblock %}\n",
+        },
+    )
+    html = text(client, "/a.html")
+    assert "<p>My own footer</p>" in html
+    assert "Body text." in html and 'class="prev-next"' in html  # the theme's page, kept
