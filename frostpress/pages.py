@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import dataclasses
 import datetime
 import hashlib
@@ -237,19 +236,19 @@ def _normalise_extras(meta: dict[str, Any], text: str, shown: str) -> dict[str, 
     return out
 
 
-def load_page(path: Path, content_dir: Path) -> Page:
-    """Read and normalise one source. Raises ContentError naming the file and line."""
+def load_page(path: Path, content_dir: Path, raw: bytes | None = None) -> Page:
+    """Read and normalise one source (``raw``: its bytes, when already read). Raises
+    ContentError naming the file and line."""
     try:
-        return _load_page(path, content_dir)
+        return _load_page(path, content_dir, path.read_bytes() if raw is None else raw)
     except ContentError as exc:  # name the file as the user sees it
         raise ContentError(display_path(path), exc.message, exc.line) from None
 
 
-def _load_page(path: Path, content_dir: Path) -> Page:
+def _load_page(path: Path, content_dir: Path, raw: bytes) -> Page:
     rel = path.relative_to(content_dir).as_posix()
     shown = ""  # load_page puts the displayed path into every error
     try:
-        raw = path.read_bytes()
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ContentError(shown, f"is not UTF-8 text ({exc.reason})") from None
@@ -308,10 +307,15 @@ def _load_page(path: Path, content_dir: Path) -> Page:
         chapter_key=chapter_key,
         body_line=fm.body_line,
         body_offset=body_offset,
-        digest=hashlib.blake2b(raw, digest_size=16).hexdigest(),
+        digest=source_digest(raw),
         is_index=is_index,
         **extras,
     )
+
+
+def source_digest(raw: bytes) -> str:
+    """The content hash of a source file: what caches and incremental freezes key on."""
+    return hashlib.blake2b(raw, digest_size=16).hexdigest()
 
 
 def display_path(path: Path) -> str:
@@ -473,15 +477,15 @@ def build_pageset(pages: Iterable[Page], drafts: bool = True) -> PageSet:
     )
 
 
-#: Pages already read, by source path: ((size, mtime_ns), page). See ``load_pages``.
-PageMemo = dict[Path, tuple[tuple[int, int], Page]]
+#: Pages already parsed, by source path. See ``load_pages``.
+PageMemo = dict[Path, Page]
 
 
 def load_pages(content_dir: Path, memo: PageMemo | None = None) -> list[Page]:
     """Read every source and collect every problem (raised together as ContentErrors).
 
     With ``memo`` (kept by the caller between loads, as the preview does), a source whose
-    size and modification time are unchanged is not read again; ``memo`` is updated."""
+    bytes hash as they did is not parsed again; ``memo`` is updated."""
     if not content_dir.is_dir():
         raise ContentErrors(
             [ContentError(display_path(content_dir), "content folder does not exist")]
@@ -492,15 +496,13 @@ def load_pages(content_dir: Path, memo: PageMemo | None = None) -> list[Page]:
     seen: PageMemo = {}
     for path in paths:
         try:
-            st = path.stat()
-            stamp = (st.st_size, st.st_mtime_ns)
+            raw = path.read_bytes()
             hit = memo.get(path) if memo is not None else None
-            if hit is not None and hit[0] == stamp:
-                page = copy.copy(hit[1])  # a fresh object: build_pageset sets .chapter
-                page.chapter = None
+            if hit is not None and hit.digest == source_digest(raw):
+                page = hit  # build_pageset works on copies, so the memo's page stays as is
             else:
-                page = load_page(path, root)
-            seen[path] = (stamp, page)
+                page = load_page(path, root, raw)
+            seen[path] = page
             pages.append(page)
         except ContentError as exc:
             problems.append(exc)

@@ -10,19 +10,13 @@ and the script are routes of the preview only. A change to Python code restarts 
 
 from __future__ import annotations
 
-import dataclasses
-import hashlib
 import html
 import ipaddress
-import os
-import pickle
 import re
 import secrets
 import socket
 import sys
-import tempfile
 import threading
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -31,9 +25,7 @@ from flask import Blueprint, Flask, Response, g, redirect, url_for
 from werkzeug.middleware.dispatcher import DispatcherMiddleware
 from werkzeug.serving import is_running_from_reloader, run_simple
 
-from frostpress import __version__
 from frostpress.errors import ContentErrors, UsageError
-from frostpress.pages import PageMemo
 from frostpress.site import Site, get_site
 from frostpress.views import THEME_DIR
 
@@ -212,60 +204,6 @@ def watch_sources(
     return observer
 
 
-# --------------------------------------------------------------------------- front matter memo
-
-#: A file changed less than this many seconds before the memo is written may change again
-#: within the same modification-time tick: such entries are not kept (as git does).
-RACY_SECONDS = 2.0
-
-
-def memo_file(site: Site) -> Path:
-    """Where the preview keeps the front matter it read, for its next start."""
-    key = hashlib.blake2b(str(site.settings.content_dir).encode(), digest_size=8).hexdigest()
-    return site.settings.cache_dir / f"pages-{key}.pickle"
-
-
-def load_page_memo(site: Site) -> int:
-    """Fill ``site.page_memo`` from the cache folder; returns the number of entries.
-
-    Each entry is used only while its file keeps the same size and modification time, so
-    the preview starts without reading every page of a large site again."""
-    try:
-        with open(memo_file(site), "rb") as fh:
-            data = pickle.load(fh)
-    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, ValueError):
-        return 0
-    if not isinstance(data, dict) or data.get("version") != __version__:
-        return 0
-    memo = data.get("pages")
-    if not isinstance(memo, dict):
-        return 0
-    site.page_memo.update(memo)
-    return len(memo)
-
-
-def save_page_memo(site: Site, before: PageMemo) -> bool:
-    """Write ``site.page_memo`` to the cache folder when it differs from ``before``."""
-    now_ns = time.time_ns() - int(RACY_SECONDS * 1e9)
-    memo: PageMemo = {
-        path: (stamp, dataclasses.replace(page, chapter=None))
-        for path, (stamp, page) in site.page_memo.items()
-        if stamp[1] < now_ns
-    }
-    if {p: s for p, (s, _) in memo.items()} == {p: s for p, (s, _) in before.items()}:
-        return False
-    target = memo_file(site)
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
-        with os.fdopen(fd, "wb") as fh:
-            pickle.dump({"version": __version__, "pages": memo}, fh, pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, target)
-    except OSError:
-        return False  # a memo that cannot be written only makes the next start slower
-    return True
-
-
 # --------------------------------------------------------------------------- error pages
 
 
@@ -394,14 +332,11 @@ def run_preview(
     serving = is_running_from_reloader() or not reload_code
     hub = ReloadHub()
     if serving:
-        load_page_memo(site)
-        before = dict(site.page_memo)
         try:
             site.pageset()  # read the index up front: the first request is then quick
         except ContentErrors as exc:
             print(exc, file=sys.stderr)
             print(" * The preview shows these errors until they are fixed.", file=sys.stderr)
-        save_page_memo(site, before)
         watch_sources(site, hub, on_templates=lambda: forget_templates(app))
     if not is_running_from_reloader():
         base = site.settings.base_path
