@@ -31,7 +31,15 @@ from frostpress.site import Generator, Site, get_site
 from frostpress.views import THEME_DIR, static_filenames
 
 Task = tuple[str, dict[str, Any]]
-PAGE_ENDPOINTS = {"pages.index", "pages.page", "pages.not_found"}
+#: Blueprints whose views read nothing but the settings, the templates, the static files'
+#: hashes, the page index and page bodies (each body read is recorded per URL): their
+#: output can be skipped when none of these changed. A site's own routes are always frozen.
+SKIPPABLE_BLUEPRINTS = {"pages", "site", "deploy", "search"}
+
+
+def skippable(endpoint: str | None) -> bool:
+    """True for an endpoint whose unchanged output an incremental freeze may keep."""
+    return bool(endpoint) and str(endpoint).split(".", 1)[0] in SKIPPABLE_BLUEPRINTS
 
 
 @dataclass
@@ -435,7 +443,7 @@ def freeze_site(
             st = previous.stat()
         except OSError:
             return False
-        if entry and endpoint_of.get(url) in PAGE_ENDPOINTS:
+        if entry and skippable(endpoint_of.get(url)):
             same_file = entry["size"] == st.st_size and entry["mtime_ns"] == st.st_mtime_ns
             if same_file and entry["fp"] == url_fingerprint(global_fp, entry["deps"], digests):
                 _link_or_copy(previous, Path(path))
@@ -489,7 +497,7 @@ def freeze_site(
         _keep_files(dest, staging, site.settings.keep_files)
         entries = {}
         for url, (endpoint, _) in zip(urls, tasks, strict=True):
-            if endpoint not in PAGE_ENDPOINTS:
+            if not skippable(endpoint):
                 continue
             path = staging / file_of[url]
             url_deps = deps.get(url, old.get(url, {}).get("deps"))
