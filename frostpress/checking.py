@@ -74,6 +74,7 @@ class LinkChecker:
         self.workers = workers
         self.findings: list[Finding] = []
         self._texts: dict[Path, str] = {}
+        self._paths: dict[Path, str] = {}
 
     def __call__(self, root: Path, site: Site) -> list[str]:
         self.findings = self.check(root, site)
@@ -134,12 +135,18 @@ class LinkChecker:
         if page is not None:
             line = source_line(self._text(page.source), url, base, loose=True)
             if line is not None:
-                return f"{display_path(page.source)}:{line}"
+                return f"{self._shown(page.source)}:{line}"
         for template in templates:
             line = source_line(self._text(template), url, base)
             if line is not None:
-                return f"{display_path(template)}:{line}"
+                return f"{self._shown(template)}:{line}"
         return display_path(site.settings.output_dir / page_file)
+
+    def _shown(self, path: Path) -> str:
+        shown = self._paths.get(path)
+        if shown is None:
+            shown = self._paths[path] = display_path(path)
+        return shown
 
     def summary(self, limit: int = 20) -> list[str]:
         """One line per broken target, the most linked first; past ``limit``, one line counts

@@ -30,7 +30,7 @@ def search_entries() -> list[dict[str, Any]]:
                 "title": page.title,
                 "url": page_url(page),
                 "section": page.chapter.title if page.chapter else "",
-                "text": _clip(site.rendered(page).text),
+                "text": _clip(site.text(page)),
             }
         )
     return entries

@@ -102,6 +102,19 @@ class Site:
         with self._lock:
             self._stale = True
 
+    def text(self, page: Page) -> str:
+        """The readable text of a page body (for the search index), from its own small cache
+        entry when there is one: reading it back is much cheaper than the whole rendering."""
+        if has_request_context():
+            g.setdefault("frostpress_deps", set()).add(page.slug)
+        key = self.renderer.cache_key(page.read_body(), page.rel)
+        data = self.cache.get(key + "-text")
+        if data is not None:
+            return data.decode("utf-8")
+        text = self.rendered(page).text
+        self.cache.put(key + "-text", text.encode())
+        return text
+
     def rendered(self, page: Page) -> Rendered:
         """The page body as HTML: from memory, from the disk cache, or rendered now.
 
@@ -122,6 +135,7 @@ class Site:
         else:
             result = self.renderer.render(body, page.rel)
             self.cache.put(key, result.to_json())
+            self.cache.put(key + "-text", result.text.encode())
         with self._lock:
             self._memo[key] = result
             while len(self._memo) > self.memo_size:
