@@ -37,6 +37,7 @@ EXPECTED_FILES = {
     "static/frostpress-head.HASH.js",
     "static/pygments.css",
     "static/pygments.HASH.css",
+    "static/favicon.svg",
 }
 
 
@@ -74,7 +75,7 @@ def test_summary_line_and_quiet(project: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
     assert re.fullmatch(
-        r"Froze 3 pages, 23 files \(23 rendered, 0 unchanged and skipped\) into site "
+        r"Froze 3 pages, 24 files \(24 rendered, 0 unchanged and skipped\) into site "
         r"in \d+\.\d\d s with 0 warnings\.\n",
         result.stdout,
     ), result.stdout
@@ -127,7 +128,7 @@ def test_clean_freeze_gives_the_same_bytes(frozen: Path, project: Path) -> None:
     before = tree(frozen)
     result = run_build(project, "freeze", "--clean")
     assert result.returncode == 0, result.stderr
-    assert "(23 rendered, 0 unchanged and skipped)" in result.stdout
+    assert "(24 rendered, 0 unchanged and skipped)" in result.stdout
     assert tree(frozen) == before
 
 
