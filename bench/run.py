@@ -22,19 +22,21 @@ from __future__ import annotations
 
 import argparse
 import csv
+import http.client
 import os
 import platform
 import re
 import shutil
+import socket
 import statistics
 import subprocess
 import sys
+import tempfile
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-
-from preview_first_response import first_response
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_KIT = ROOT.parent / "shared" / "bench"
@@ -87,6 +89,56 @@ if __name__ == "__main__":
 
 
 # --------------------------------------------------------------------------- helpers
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _status(port: int, path: str) -> int | None:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    try:
+        conn.request("GET", path)
+        return conn.getresponse().status
+    except OSError:
+        return None
+    finally:
+        conn.close()
+
+
+def first_response(project: Path, path: str = "/flask.html", timeout: float = 600) -> float | None:
+    """Seconds from starting the preview of ``project`` to a 200 for ``path``; None on failure."""
+    port = free_port()
+    cache = Path(tempfile.mkdtemp(prefix="fp-preview-cache-"))
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
+    cmd = [sys.executable, "build.py", "serve", "--port", str(port), "--no-reload"]
+    cmd += ["--set", f"CACHE_DIR={cache}"]
+    started = time.perf_counter()
+    proc = subprocess.Popen(
+        cmd, cwd=project, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    try:
+        while time.perf_counter() - started < timeout:
+            if proc.poll() is not None:
+                return None
+            status = _status(port, path)
+            if status == 200:
+                return time.perf_counter() - started
+            if status is not None:
+                return None
+            time.sleep(0.02)
+        return None
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        shutil.rmtree(cache, ignore_errors=True)
 
 
 def now_utc() -> str:

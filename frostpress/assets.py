@@ -10,22 +10,20 @@ import hashlib
 import re
 from pathlib import Path
 
-from flask import url_for
+from flask import request, url_for
 
 from frostpress.markdown import pygments_css
 from frostpress.site import Site, get_site
+from frostpress.theme import THEME_DIR
 
 #: Suffixes of the files whose URLs carry a content hash.
 FINGERPRINTED = (".css", ".js", ".mjs")
 HASH_LENGTH = 10
 _HASHED = re.compile(rf"^(?P<stem>.+)\.(?P<hash>[0-9a-f]{{{HASH_LENGTH}}})(?P<ext>\.[A-Za-z0-9]+)$")
-_memo: dict[tuple[str, int, int], str] = {}
 
 
 def static_source(site: Site, filename: str) -> Path | None:
     """The file behind ``/static/<filename>``: the site's static folder first, then the theme's."""
-    from frostpress.views import THEME_DIR
-
     for folder in (site.settings.static_dir, THEME_DIR / "static"):
         path = folder / filename
         if path.is_file():
@@ -44,10 +42,10 @@ def content_hash(site: Site, filename: str) -> str | None:
         return hashlib.blake2b(data, digest_size=16).hexdigest()[:HASH_LENGTH]
     st = path.stat()
     key = (str(path), st.st_mtime_ns, st.st_size)
-    found = _memo.get(key)
+    found = site.asset_hashes.get(key)
     if found is None:
         found = hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()[:HASH_LENGTH]
-        _memo[key] = found
+        site.asset_hashes[key] = found
     return found
 
 
@@ -76,9 +74,17 @@ def original_name(site: Site, filename: str) -> str:
 
 
 def asset_url(filename: str) -> str:
-    """URL of a static asset (the site's or the theme's), fingerprinted for CSS and JS."""
-    hashed = fingerprinted_name(get_site(), filename)
-    return url_for("static", filename=hashed or filename)
+    """URL of a static asset (the site's or the theme's), fingerprinted for CSS and JS.
+    While freezing (static files do not change then) each URL is made once per process."""
+    site = get_site()
+    key = (request.script_root, filename)
+    url = site.asset_urls.get(key) if site.collecting else None
+    if url is None:
+        hashed = fingerprinted_name(site, filename)
+        url = url_for("static", filename=hashed or filename)
+        if site.collecting:
+            site.asset_urls[key] = url
+    return url
 
 
 def fingerprinted_names(site: Site, names: list[str]) -> list[str]:

@@ -23,7 +23,7 @@ from frostpress.links import (
 )
 from frostpress.pages import Page, display_path, read_text
 from frostpress.site import Site, get_site
-from frostpress.views import THEME_DIR
+from frostpress.theme import THEME_DIR
 
 _WHERE = re.compile(r"^(.*?)(?::(\d+))?$")
 

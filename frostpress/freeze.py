@@ -28,7 +28,8 @@ from frostpress.assets import fingerprinted_names
 from frostpress.errors import ContentError, ContentErrors, UsageError
 from frostpress.links import LinkProblem, LinkSummary, problems_from
 from frostpress.site import Generator, Site, get_site
-from frostpress.views import THEME_DIR, static_filenames
+from frostpress.theme import THEME_DIR
+from frostpress.views import static_filenames
 
 Task = tuple[str, dict[str, Any]]
 #: Blueprints whose views read nothing but the settings, the templates, the static files'
@@ -250,8 +251,15 @@ def _freeze_chunk(chunk: list[Task]) -> _ChunkResult:
     site.render_warnings.clear()
     site.url_deps.clear()
     site.link_summaries.clear()
-    freezer = Freezer(app, with_static_files=False, with_no_argument_rules=False, log_url_for=False)
-    freezer.register_generator(lambda: iter(chunk))
+    # One Freezer per process: each Freezer adds a url_defaults hook to the app for good.
+    if _WORKER.get("freezer_pid") != os.getpid():
+        freezer = Freezer(
+            app, with_static_files=False, with_no_argument_rules=False, log_url_for=False
+        )
+        freezer.register_generator(lambda: iter(_WORKER["chunk"]))
+        _WORKER.update(freezer=freezer, freezer_pid=os.getpid())
+    freezer = _WORKER["freezer"]
+    _WORKER["chunk"] = chunk
     skipped: list[str] = []
     current: list[Any] = [None, 0]  # the URL being frozen, render_warnings before it
 
@@ -420,6 +428,7 @@ def freeze_site(
     recover(dest)
     pages = site.pageset(drafts=False)  # read and validate everything before writing anything
     site.fragments.clear()
+    site.asset_urls.clear()
     tasks = freeze_tasks(app)
     urls = task_urls(app, tasks)
     _refuse_unsafe_urls(urls, tasks)
@@ -448,14 +457,18 @@ def freeze_site(
             if same_file and entry["fp"] == url_fingerprint(global_fp, entry["deps"], digests):
                 _link_or_copy(previous, Path(path))
                 return True
-        # Let Frozen-Flask compare against the previous bytes, so unchanged files keep mtime.
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(previous, path)
+        # Rendered again. If the bytes come out the same, the previous file must end up in
+        # staging (same mtime) and Frozen-Flask, seeing them equal, writes nothing: pages are
+        # linked in by site.keep_unchanged once rendered; a static file is copied now.
+        if endpoint_of.get(url) == "static":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(previous, path)
         return False
 
     app.config["FREEZER_DESTINATION"] = str(staging)
     app.config["FREEZER_REMOVE_EXTRA_FILES"] = False
     file_of = {url: url_file(url) for url in urls}
+    site.output_pair = (staging, dest)
     if check_links is not None:  # workers resolve each page's links as they render it
         site.link_files = set(file_of.values()) | set(site.settings.keep_files)
     _WORKER.update(app=app, skip=skip)
@@ -522,9 +535,10 @@ def freeze_site(
     finally:
         site.collecting = False
         site.link_files = None
+        site.output_pair = None
         site.cache.readable = True
         app.config["FREEZER_DESTINATION"] = str(dest)
-        _WORKER.clear()
+        _WORKER.clear()  # the next freeze (even in this process) starts a fresh Freezer
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
     report.warnings = list(dict.fromkeys(report.warnings))

@@ -221,6 +221,10 @@ def summarize(
     problems: list[tuple[str, str, str]] = []
     anchors: list[tuple[str, str, str]] = []
     for url in dict.fromkeys(parsed.links):
+        if url.startswith("#"):  # the commonest link of all: an anchor on this very page
+            if url[1:] not in _IMPLICIT_FRAGMENTS:
+                anchors.append((url, page_file, url[1:]))
+            continue
         # A site-absolute link resolves the same from every page; any other, from this one.
         key = ("", url) if url.startswith("/") and not url.startswith("//") else (page_file, url)
         if key not in memo:

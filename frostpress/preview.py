@@ -27,7 +27,7 @@ from werkzeug.serving import is_running_from_reloader, run_simple
 
 from frostpress.errors import ContentErrors, UsageError
 from frostpress.site import Site, get_site
-from frostpress.views import THEME_DIR
+from frostpress.theme import THEME_DIR
 
 #: URL prefix of the preview's own routes (never frozen: only the preview registers them).
 PREVIEW_PREFIX = "/_frostpress"

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from flask import Flask, current_app, g, has_request_context, request
@@ -44,10 +47,16 @@ class Site:
     #: True while freezing: render errors are recorded and the build goes on.
     collecting: bool = False
     url_memo: dict[tuple[str, str], str] = field(default_factory=dict)
+    #: Content hashes of static files by (path, mtime_ns, size), for fingerprinted URLs.
+    asset_hashes: dict[tuple[str, int, int], str] = field(default_factory=dict)
+    #: Asset URLs made while freezing, by (base path, file name).
+    asset_urls: dict[tuple[str, str], str] = field(default_factory=dict)
     #: Rendered navigation per (base path, chapter), reused while freezing.
     fragments: dict[tuple[str, str | None], str] = field(default_factory=dict)
     #: While freezing with link checks: every output file, and each rendered URL's links.
     link_files: set[str] | None = None
+    #: While freezing: (staging folder, previous output folder).
+    output_pair: tuple[Path, Path] | None = None
     link_summaries: dict[str, LinkSummary] = field(default_factory=dict)
     _link_memo: dict[tuple[str, str], Any] = field(default_factory=dict)
     _fragment_links: dict[tuple[str, str | None], ParsedPage] = field(default_factory=dict)
@@ -152,6 +161,25 @@ def get_site(app: Flask | None = None) -> Site:
     return site
 
 
+def keep_unchanged(pair: tuple[Path, Path], path: str, response: Any) -> None:
+    """When a URL renders to the bytes it had, put the previous file in the staging folder
+    (a hard link: no copy, same mtime); Frozen-Flask then finds it equal and writes nothing."""
+    staging, dest = pair
+    rel = path[1:] + "index.html" if path.endswith("/") else path[1:]
+    previous = dest / rel
+    try:
+        same = previous.read_bytes() == response.get_data()
+    except OSError:
+        return
+    if same:
+        target = staging / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(previous, target)
+        except OSError:
+            shutil.copy2(previous, target)
+
+
 def record_deps(response: Any) -> Any:
     """after_request hook while freezing: remember which page bodies the URL just served was
     made from, and (with link checks) resolve the links of the HTML it returned."""
@@ -159,6 +187,14 @@ def record_deps(response: Any) -> Any:
     if not site.collecting:
         return response
     site.url_deps[request.path] = sorted(g.get("frostpress_deps", ()))
+    if (
+        site.output_pair is not None
+        and response.status_code == 200
+        and not (
+            response.direct_passthrough  # a static file: see freeze_site's skip
+        )
+    ):
+        keep_unchanged(site.output_pair, request.path, response)
     if site.link_files is not None and response.mimetype == "text/html":
         site.link_summaries[request.path] = site.summarize_links(
             response.get_data(as_text=True), g.get("frostpress_sidebar")

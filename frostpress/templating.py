@@ -14,7 +14,8 @@ from markupsafe import Markup
 from frostpress.assets import asset_url
 from frostpress.pages import Chapter, Page, PageSet, display_path
 from frostpress.site import get_site
-from frostpress.views import THEME_DIR, page_url
+from frostpress.theme import THEME_DIR
+from frostpress.views import page_url
 
 
 @dataclass(frozen=True)

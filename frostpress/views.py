@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import mimetypes
-from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, Response, abort, render_template, request, send_from_directory, url_for
@@ -14,8 +13,7 @@ from frostpress.errors import ContentError
 from frostpress.markdown import PAGE_LINK_RE, pygments_css
 from frostpress.pages import Page, display_path
 from frostpress.site import Site, get_site
-
-THEME_DIR = Path(__file__).parent / "theme"
+from frostpress.theme import THEME_DIR
 
 
 def make_theme_blueprint() -> Blueprint:

@@ -1,0 +1,178 @@
+"""Link checking of a frozen site, reported against the sources that wrote the links: the
+Markdown file and line for links in page bodies, the template and line for the rest."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask import Flask
+
+from frostpress.freeze import task_urls
+from frostpress.links import (
+    LinkProblem,
+    check_external,
+    check_tree,
+    is_external,
+    output_url,
+    parse_html,
+    source_line,
+    walk_output,
+)
+from frostpress.pages import Page, display_path, read_text
+from frostpress.site import Site, get_site
+from frostpress.theme import THEME_DIR
+
+_WHERE = re.compile(r"^(.*?)(?::(\d+))?$")
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One broken link, located in the source that wrote it."""
+
+    where: str  # "content/a.md:5", "templates/base.html:12" or, failing both, the output file
+    target: str
+    reason: str
+    suggestion: str | None = None  # a URL
+
+    def message(self) -> str:
+        hint = f"; did you mean {self.suggestion}?" if self.suggestion else ""
+        return f"{self.where}: broken link to {self.target} ({self.reason}{hint})"
+
+    def sort_key(self) -> tuple[str, int, str]:
+        m = _WHERE.match(self.where)
+        assert m is not None
+        return (m.group(1), int(m.group(2) or 0), self.target)
+
+
+def output_sources(app: Flask) -> dict[str, Page]:
+    """Output file (relative, '/'-separated) -> the page it was rendered from."""
+    site = get_site(app)
+    pages = site.pageset()
+    tasks = [("pages.page", {"slug": p.slug}) for p in pages.pages]
+    out: dict[str, Page] = {}
+    for url, (_, values) in zip(task_urls(app, tasks), tasks, strict=True):
+        rel = url[1:] + "index.html" if url.endswith("/") else url[1:]
+        out[rel] = pages.by_slug[values["slug"]]
+    if pages.home is not None:
+        out["index.html"] = pages.home
+    return out
+
+
+class LinkChecker:
+    """Checks a frozen tree (``checker(root, site) -> messages``, the shape freeze_site takes)
+    and keeps the findings for a summary grouped by target."""
+
+    def __init__(
+        self, app: Flask, *, external: bool = False, timeout: float = 10.0, workers: int = 8
+    ) -> None:
+        self.app = app
+        self.external = external
+        self.timeout = timeout
+        self.workers = workers
+        self.findings: list[Finding] = []
+        self._texts: dict[Path, str] = {}
+        self._paths: dict[Path, str] = {}
+
+    def __call__(self, root: Path, site: Site) -> list[str]:
+        self.findings = self.check(root, site)
+        return [f.message() for f in self.findings]
+
+    def report(self, problems: list[LinkProblem], site: Site) -> list[str]:
+        """Messages for problems found elsewhere (by the freeze's workers); kept for summary."""
+        rows = [(p.page_file, p.target, p.reason, p.suggestion) for p in problems]
+        self.findings = self._locate_all(rows, site)
+        return [f.message() for f in self.findings]
+
+    def check(self, root: Path, site: Site) -> list[Finding]:
+        """Every broken link under ``root``, each once per place it is written, sorted."""
+        base = site.settings.base_path
+        problems = [(p.page_file, p.target, p.reason, p.suggestion) for p in check_tree(root, base)]
+        if self.external:
+            problems += self._external(root)
+        return self._locate_all(problems, site)
+
+    def _locate_all(
+        self, problems: list[tuple[str, str, str, str | None]], site: Site
+    ) -> list[Finding]:
+        base = site.settings.base_path
+        sources = output_sources(self.app) if problems else {}
+        templates = _template_files(site) if problems else []
+        found: dict[tuple[str, str, str], Finding] = {}
+        for page_file, target, reason, suggestion in problems:
+            where = self._locate(page_file, target, sources, templates, site)
+            shown = output_url(suggestion, base) if suggestion else None
+            finding = Finding(where, target, reason, shown)
+            found.setdefault((where, target, reason), finding)
+        return sorted(found.values(), key=Finding.sort_key)
+
+    def _external(self, root: Path) -> list[tuple[str, str, str, str | None]]:
+        _, html_files = walk_output(root)
+        where: dict[str, list[str]] = {}
+        for rel in html_files:
+            text = (root / rel).read_text(encoding="utf-8", errors="replace")
+            for url in dict.fromkeys(parse_html(text).links):
+                if is_external(url):
+                    where.setdefault(url.split("#", 1)[0], []).append(rel)
+        failed = check_external(where, timeout=self.timeout, workers=self.workers)
+        return [(rel, url, reason, None) for url, reason in failed.items() for rel in where[url]]
+
+    def _text(self, path: Path) -> str:
+        if path not in self._texts:
+            try:
+                self._texts[path] = read_text(path)
+            except (OSError, UnicodeDecodeError):
+                self._texts[path] = ""
+        return self._texts[path]
+
+    def _locate(
+        self, page_file: str, url: str, sources: dict[str, Page], templates: list[Path], site: Site
+    ) -> str:
+        base = site.settings.base_path
+        page = sources.get(page_file)
+        if page is not None:
+            line = source_line(self._text(page.source), url, base, loose=True)
+            if line is not None:
+                return f"{self._shown(page.source)}:{line}"
+        for template in templates:
+            line = source_line(self._text(template), url, base)
+            if line is not None:
+                return f"{self._shown(template)}:{line}"
+        return display_path(site.settings.output_dir / page_file)
+
+    def _shown(self, path: Path) -> str:
+        shown = self._paths.get(path)
+        if shown is None:
+            shown = self._paths[path] = display_path(path)
+        return shown
+
+    def summary(self, limit: int = 20) -> list[str]:
+        """One line per broken target, the most linked first; past ``limit``, one line counts
+        the rest."""
+        counts = Counter((f.target, f.reason) for f in self.findings)
+        ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+        lines = [
+            f"  {target} ({reason}): linked from {n} place{'s' if n != 1 else ''}"
+            for (target, reason), n in ranked[:limit]
+        ]
+        rest = ranked[limit:]
+        if rest:
+            links = sum(n for _, n in rest)
+            lines.append(f"  ... and {len(rest)} more targets ({links} links)")
+        return lines
+
+
+def _template_files(site: Site) -> list[Path]:
+    """The site's templates, then the theme's (the order Jinja looks them up in)."""
+    out: list[Path] = []
+    for folder in (site.settings.templates_dir, THEME_DIR / "templates"):
+        if folder.is_dir():
+            out += sorted(p for p in folder.rglob("*") if p.is_file())
+    return out
+
+
+def link_warnings(app: Flask) -> LinkChecker:
+    """A checker for freeze_site / the check command: one message per broken link."""
+    return LinkChecker(app)

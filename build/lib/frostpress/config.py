@@ -1,0 +1,178 @@
+"""Settings: defaults, overrides from the environment and the command line, validation."""
+
+from __future__ import annotations
+
+import difflib
+import json
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from frostpress.errors import SettingsError
+
+ENV_PREFIX = "FROSTPRESS_"
+
+DEFAULT_MARKDOWN_EXTENSIONS: tuple[str, ...] = (
+    "tables",
+    "fenced_code",
+    "footnotes",
+    "attr_list",
+    "def_list",
+    "abbr",
+    "md_in_html",
+    "toc",
+    "admonition",
+    "sane_lists",
+    "codehilite",
+)
+
+DEFAULT_MARKDOWN_CONFIGS: dict[str, dict[str, Any]] = {
+    "codehilite": {"css_class": "highlight", "guess_lang": False},
+    "toc": {"permalink": True, "permalink_title": "Link to this section"},
+}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Validated settings of one site. Paths are absolute."""
+
+    root: Path
+    site_name: str = "Frostpress site"
+    site_url: str = ""
+    site_description: str = ""
+    language: str = "en"
+    content_dir: Path = Path("content")
+    output_dir: Path = Path("site")
+    templates_dir: Path = Path("templates")
+    static_dir: Path = Path("static")
+    cache_dir: Path = Path(".frostpress-cache")
+    markdown_extensions: tuple[str, ...] = DEFAULT_MARKDOWN_EXTENSIONS
+    markdown_extension_configs: Mapping[str, Mapping[str, Any]] | None = None
+    pygments_style: str = "default"
+    pygments_dark_style: str = "monokai"
+    url_style: str = "html"
+    keep_files: tuple[str, ...] = ("CNAME", ".nojekyll", ".git", ".well-known")
+    jobs: int = 0
+    page_toc: bool = False
+    strict: bool = False
+
+    @property
+    def base_path(self) -> str:
+        """The path part of ``site_url`` without a trailing slash ('' at the root)."""
+        return urlsplit(self.site_url).path.rstrip("/")
+
+    def digest_items(self) -> list[tuple[str, str]]:
+        """Settings as sorted (name, repr) pairs: the part of every cache key they own."""
+        return sorted((f.name, repr(getattr(self, f.name))) for f in fields(self))
+
+
+_PATH_KEYS = {"content_dir", "output_dir", "templates_dir", "static_dir", "cache_dir"}
+_TUPLE_KEYS = {"markdown_extensions", "keep_files"}
+_CHOICES = {"url_style": ("html", "pretty")}
+
+
+def setting_names() -> list[str]:
+    """Every setting's name in upper case, as build.py and the command line spell it."""
+    return [f.name.upper() for f in fields(Settings) if f.name != "root"]
+
+
+def parse_value(text: str) -> Any:
+    """Parse a value given as text (environment or ``--set``): JSON when it parses, else text."""
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text
+
+
+def env_overrides(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """Settings given as ``FROSTPRESS_<NAME>`` environment variables."""
+    environ = os.environ if environ is None else environ
+    known = set(setting_names())
+    out: dict[str, Any] = {}
+    for key, value in environ.items():
+        if key.startswith(ENV_PREFIX) and key[len(ENV_PREFIX) :] in known:
+            out[key[len(ENV_PREFIX) :]] = parse_value(value)
+    return out
+
+
+def make_settings(root: str | Path, given: Mapping[str, Any]) -> Settings:
+    """Validate ``given`` (upper-case names) against the defaults; report every problem at once."""
+    root = Path(root).resolve()
+    known = {f.name: f for f in fields(Settings) if f.name != "root"}
+    problems: list[str] = []
+    values: dict[str, Any] = {}
+    for name, value in given.items():
+        key = str(name).lower()
+        if key not in known:
+            close = difflib.get_close_matches(str(name).upper(), setting_names(), n=1)
+            hint = f" (did you mean {close[0]}?)" if close else ""
+            problems.append(f"unknown setting {name}{hint}")
+            continue
+        try:
+            values[key] = _coerce(key, value, root)
+        except (TypeError, ValueError) as exc:
+            problems.append(f"{key.upper()}: {exc}")
+    if problems:
+        raise SettingsError(problems)
+    settings = Settings(root=root, **values)
+    for key in _PATH_KEYS:
+        if key not in values:
+            object.__setattr__(settings, key, (root / getattr(settings, key)).resolve())
+    return settings
+
+
+def _coerce(key: str, value: Any, root: Path) -> Any:
+    default = Settings.__dataclass_fields__[key].default
+    if key in _PATH_KEYS:
+        if not isinstance(value, (str, os.PathLike)) or not str(value):
+            raise TypeError(f"expected a folder path, got {value!r}")
+        return (root / Path(value)).resolve()
+    if key in _TUPLE_KEYS:
+        if isinstance(value, str):
+            value = [v.strip() for v in value.split(",") if v.strip()]
+        if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
+            raise TypeError(f"expected a list of strings, got {value!r}")
+        return tuple(value)
+    if key == "markdown_extension_configs":
+        if not isinstance(value, Mapping) or not all(
+            isinstance(v, Mapping) for v in value.values()
+        ):
+            raise TypeError("expected a mapping of extension name to a mapping of options")
+        return {str(k): dict(v) for k, v in value.items()}
+    if key in _CHOICES:
+        if value not in _CHOICES[key]:
+            raise ValueError(f"expected one of {', '.join(_CHOICES[key])}, got {value!r}")
+        return value
+    if key == "site_url":
+        if not isinstance(value, str):
+            raise TypeError(f"expected a URL, got {value!r}")
+        if value and not (value.startswith(("http://", "https://")) and urlsplit(value).netloc):
+            raise ValueError(f"expected an absolute http(s) URL, got {value!r}")
+        return value
+    if isinstance(default, bool):
+        if isinstance(value, str) and value.lower() in (
+            "1",
+            "true",
+            "yes",
+            "on",
+            "0",
+            "false",
+            "no",
+            "off",
+        ):
+            return value.lower() in ("1", "true", "yes", "on")
+        if not isinstance(value, bool):
+            raise TypeError(f"expected true or false, got {value!r}")
+        return value
+    if isinstance(default, int):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise TypeError(f"expected a whole number >= 0, got {value!r}")
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)  # FROSTPRESS_SITE_NAME=2024 is the text "2024"
+    if not isinstance(value, str):
+        raise TypeError(f"expected text, got {value!r}")
+    return value

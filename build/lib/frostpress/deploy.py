@@ -1,0 +1,135 @@
+"""Files for the host: ``_redirects`` (Netlify, 301 from every alias), ``_headers`` (caching
+and security headers), and a small HTML page at each old URL for hosts without redirects."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from flask import Blueprint, Flask, Response, abort, render_template, request
+
+from frostpress.assets import fingerprinted_names
+from frostpress.errors import ContentError, ContentErrors
+from frostpress.pages import Page, PageSet, _meta_line, display_path, read_text
+from frostpress.site import get_site
+from frostpress.views import page_url, static_filenames
+
+#: Endpoints with arguments whose URLs Frostpress generates itself while freezing.
+GENERATED_ENDPOINTS = frozenset({"deploy.alias"})
+_PAGE_SUFFIXES = (".html", ".htm")
+
+
+def alias_page_path(alias: str) -> str | None:
+    """Where the HTML page for an old URL is written, as a URL path; None when the old URL
+    cannot hold a page (``/old.php``: only ``_redirects`` covers it)."""
+    if alias.endswith("/") or alias.endswith(_PAGE_SUFFIXES):
+        return alias
+    if "." not in alias.rsplit("/", 1)[-1]:
+        return alias + "/"
+    return None
+
+
+def aliases(pages: PageSet) -> dict[str, Page]:
+    """Old URL path -> page, for the published pages; conflicts are ContentErrors naming the
+    file and line of the alias."""
+    found: dict[str, Page] = {}
+    problems: list[ContentError] = []
+    style = get_site().settings.url_style
+    urls = {_page_path(p, style): p for p in pages.all()}
+    for page in pages.all():
+        if page.draft:
+            continue
+        for alias in page.aliases:
+            keys = {alias, alias_page_path(alias) or alias}
+            other = next((found[k] for k in keys if k in found), None) or next(
+                (urls[k] for k in keys if k in urls), None
+            )
+            if other is not None and other is not page:
+                what = "an alias of" if any(k in found for k in keys) else "the URL of"
+                problems.append(
+                    _alias_error(
+                        page, f"alias {alias} is already {what} {display_path(other.source)}"
+                    )
+                )
+                continue
+            for key in keys:
+                found[key] = page
+    if problems:
+        raise ContentErrors(problems)
+    return found
+
+
+def _page_path(page: Page, url_style: str) -> str:
+    """A page's URL path relative to the base path (for conflict checks)."""
+    if page.slug == "":
+        return "/"
+    return f"/{page.slug}.html" if url_style == "html" else f"/{page.slug}/"
+
+
+def _alias_error(page: Page, message: str) -> ContentError:
+    text = read_text(page.source)
+    line = min(_meta_line(text, "aliases", 1 << 30), _meta_line(text, "redirect_from", 1 << 30))
+    return ContentError(display_path(page.source), message, line if line < 1 << 30 else 1)
+
+
+def alias_response(path: str) -> tuple[str, int] | None:
+    """The redirect page for an old URL path (relative to the base path), or None."""
+    site = get_site()
+    page = aliases(site.pageset()).get(path)
+    if page is None:
+        return None
+    return render_template("redirect.html", page=page), 200
+
+
+def alias_view(old: str) -> tuple[str, int]:
+    found = alias_response("/" + old)
+    if found is None:
+        abort(404)
+    return found
+
+
+def redirects_file() -> Response:
+    """``_redirects`` in Netlify's format: ``old new 301!`` (forced, since the old URL also
+    holds a small HTML page)."""
+    site = get_site()
+    base = request.script_root
+    lines = []
+    for page in site.pageset().all():
+        for alias in page.aliases if not page.draft else ():
+            lines.append(f"{base}{alias} {page_url(page)} 301!")
+    text = render_template("_redirects.txt", rules=lines)
+    return Response(text, mimetype="text/plain")
+
+
+def headers_file() -> Response:
+    """``_headers`` in Netlify's format: security headers for every path, short caching for
+    pages, and a year for fingerprinted assets."""
+    site = get_site()
+    names = fingerprinted_names(site, static_filenames(site))
+    text = render_template("_headers.txt", fingerprinted=names)
+    return Response(text, mimetype="text/plain")
+
+
+def alias_tasks(app: Flask) -> Iterable[tuple[str, dict[str, Any]]]:
+    """Freeze tasks: one redirect page for each alias that can hold an HTML page."""
+    pages = get_site(app).pageset(drafts=False)
+    with app.app_context():
+        aliases(pages)  # conflicts stop the build before anything is written
+    written = set()
+    for page in pages.all():
+        for alias in page.aliases:
+            target = alias_page_path(alias)
+            if target is not None and target not in written:
+                written.add(target)
+                yield "deploy.alias", {"old": target[1:]}
+
+
+def init_app(app: Flask) -> None:
+    """Register ``_redirects``, ``_headers`` and the old-URL pages on ``app``."""
+    bp = Blueprint("deploy", __name__)
+    bp.add_url_rule("/_redirects", "redirects", redirects_file)
+    bp.add_url_rule("/_headers", "headers", headers_file)
+    bp.add_url_rule("/<path:old>", "alias", alias_view)
+    app.register_blueprint(bp)
+    # _redirects and _headers have no extension; hosts serve such files as text.
+    app.config["FREEZER_DEFAULT_MIMETYPE"] = "text/plain"

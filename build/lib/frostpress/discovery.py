@@ -1,0 +1,156 @@
+"""Navigation and discovery routes: the site table of contents, tag pages, sitemap.xml,
+robots.txt and an Atom feed. Every URL comes from ``url_for``, so both URL styles and a
+base path work; every view renders a template the site may override."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Blueprint, Flask, Response, abort, render_template, request, url_for
+
+from frostpress.pages import Page, PageSet, slugify
+from frostpress.site import get_site
+from frostpress.views import page_url, render_page
+
+#: Endpoints with arguments whose URLs Frostpress generates itself while freezing.
+GENERATED_ENDPOINTS = frozenset({"site.tag"})
+TOC_SLUG = "table-of-contents"
+
+
+@dataclass(frozen=True)
+class Tag:
+    """A tag and the published pages that carry it, in site order."""
+
+    name: str
+    slug: str
+    pages: tuple[Page, ...]
+
+
+def tag_slug(name: str) -> str:
+    """``Web Frameworks`` -> ``web-frameworks`` (the tag's URL segment)."""
+    return slugify(name.lower()) or "tag"
+
+
+def collect_tags(pages: PageSet) -> dict[str, Tag]:
+    """Tags of the non-draft pages by slug, sorted by name; names that share a slug merge."""
+    found: dict[str, tuple[str, list[Page]]] = {}
+    for page in pages.all():
+        if page.draft:
+            continue
+        for name in page.tags:
+            entry = found.setdefault(tag_slug(name), (name, []))
+            entry[1].append(page)
+    ordered = sorted(found.items(), key=lambda item: item[1][0].lower())
+    return {slug: Tag(name, slug, tuple(members)) for slug, (name, members) in ordered}
+
+
+def dated_pages(pages: PageSet) -> list[Page]:
+    """Pages with a ``date``, newest first (by date, then last update, then title)."""
+    dated = [p for p in pages.all() if p.date is not None and not p.draft]
+    return sorted(dated, key=lambda p: (p.date, p.lastmod, p.title), reverse=True)
+
+
+def absolute_url(url: str) -> str:
+    """A URL from ``url_for`` made absolute with SITE_URL (or the request's host)."""
+    site_url = get_site().settings.site_url
+    if site_url:
+        path = url[len(request.script_root) :] if url.startswith(request.script_root) else url
+        return site_url.rstrip("/") + path
+    return request.host_url.rstrip("/") + url
+
+
+def canonical_url() -> str:
+    """The absolute URL of the page being served (SITE_URL + its path)."""
+    return absolute_url(request.script_root + request.path)
+
+
+def site_path(value: Any) -> str:
+    """A path written in front matter (``/img/x.png``) placed under the base path; full URLs
+    and relative paths are kept as written."""
+    text = str(value or "")
+    if text.startswith("/") and not text.startswith("//"):
+        return request.script_root + text
+    return text
+
+
+def tag_url(name: str) -> str:
+    """URL of the page of tag ``name``."""
+    return url_for("site.tag", tag=tag_slug(name))
+
+
+def iso_datetime(day: datetime.date | None) -> str:
+    """``2024-05-01T00:00:00Z`` (Atom wants a date-time)."""
+    return f"{(day or datetime.date(1970, 1, 1)).isoformat()}T00:00:00Z"
+
+
+def table_of_contents() -> tuple[str, int]:
+    """Every chapter and page; a content page with the same slug takes its place."""
+    own = get_site().pageset().get(TOC_SLUG)
+    if own is not None:
+        return render_page(own)
+    return render_template("table-of-contents.html"), 200
+
+
+def tags_index() -> tuple[str, int]:
+    return render_template("tags.html", tags=collect_tags(get_site().pageset())), 200
+
+
+def tag_view(tag: str) -> tuple[str, int]:
+    found = collect_tags(get_site().pageset()).get(tag)
+    if found is None:
+        abort(404)
+    return render_template("tag.html", tag=found), 200
+
+
+def sitemap() -> Response:
+    """sitemap.xml: the home page and every published page, lastmod from updated/date."""
+    pages = get_site().pageset()
+    entries = [p for p in pages.all() if not p.draft]
+    xml = render_template("sitemap.xml", entries=entries, generated_home=pages.home is None)
+    return Response(xml, mimetype="application/xml")
+
+
+def robots() -> Response:
+    return Response(render_template("robots.txt"), mimetype="text/plain")
+
+
+def feed() -> Response:
+    """An Atom feed of the dated pages, newest first (served as application/xml)."""
+    entries = dated_pages(get_site().pageset())
+    newest = max((p.lastmod for p in entries if p.lastmod), default=None)
+    xml = render_template("feed.xml", entries=entries, updated=iso_datetime(newest))
+    return Response(xml, mimetype="application/xml")
+
+
+def tag_tasks(app: Flask) -> Iterable[tuple[str, dict[str, Any]]]:
+    """Freeze tasks: one tag page per tag of the published pages."""
+    for slug in collect_tags(get_site(app).pageset(drafts=False)):
+        yield "site.tag", {"tag": slug}
+
+
+def init_app(app: Flask, url_style: str) -> None:
+    """Register the discovery routes and template helpers on ``app``."""
+    bp = Blueprint("site", __name__)
+    if url_style == "html":
+        bp.add_url_rule(f"/{TOC_SLUG}.html", "table_of_contents", table_of_contents)
+        bp.add_url_rule("/tags.html", "tags", tags_index)
+        bp.add_url_rule("/tags/<tag>.html", "tag", tag_view)
+    else:
+        bp.add_url_rule(f"/{TOC_SLUG}/", "table_of_contents", table_of_contents)
+        bp.add_url_rule("/tags/", "tags", tags_index)
+        bp.add_url_rule("/tags/<tag>/", "tag", tag_view)
+    bp.add_url_rule("/sitemap.xml", "sitemap", sitemap)
+    bp.add_url_rule("/robots.txt", "robots", robots)
+    bp.add_url_rule("/feed.xml", "feed", feed)
+    app.register_blueprint(bp)
+    app.jinja_env.globals.update(
+        absolute_url=absolute_url,
+        canonical_url=canonical_url,
+        site_path=site_path,
+        tag_url=tag_url,
+        iso_datetime=iso_datetime,
+        page_url=page_url,
+    )

@@ -1,0 +1,181 @@
+"""Split a Markdown source into front matter and body (pure, no Flask).
+
+Four forms are understood:
+
+* ``---`` fenced YAML (must be a mapping; integers are read as YAML 1.2 decimals,
+  so ``0403`` is 403, never octal),
+* ``+++`` fenced TOML,
+* MultiMarkdown/Pelican ``key: value`` lines up to the first blank line,
+* nothing at all.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+from frostpress.errors import ContentError
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python 3.10 only
+    import tomli as tomllib
+
+# Same key/continuation patterns as Python-Markdown's ``meta`` extension.
+_MMD_KEY = re.compile(r"^[ ]{0,3}(?P<key>[A-Za-z0-9_-]+):\s*(?P<value>.*)$")
+_MMD_MORE = re.compile(r"^[ ]{4,}(?P<value>.*)$")
+_TOML_POS = re.compile(r"at line (\d+), column (\d+)")
+_TOML_END = re.compile(r"\(?at end of document\)?")
+
+
+@dataclass(frozen=True)
+class FrontMatter:
+    """The result of :func:`split`."""
+
+    meta: dict[str, Any]
+    body: str
+    body_line: int  # 1-based line number of the body's first line in the file
+    form: str  # "yaml", "toml", "mmd" or "none"
+
+
+class _Yaml12Loader(yaml.SafeLoader):
+    """SafeLoader whose integers follow YAML 1.2: ``0403`` is 403, ``0809`` is 809."""
+
+
+_Yaml12Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:int"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_Yaml12Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:int", re.compile(r"^[-+]?[0-9]+$"), list("-+0123456789")
+)
+
+
+def _construct_decimal_int(loader: yaml.SafeLoader, node: yaml.Node) -> int:
+    value = str(loader.construct_scalar(node))  # type: ignore[arg-type]
+    return int(value.replace("_", ""), 10)
+
+
+_Yaml12Loader.add_constructor("tag:yaml.org,2002:int", _construct_decimal_int)
+
+
+def _construct_checked_timestamp(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
+    """A date such as ``2020-02-30`` is a syntax error at its line, not a crash."""
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)  # type: ignore[arg-type]
+    except ValueError as exc:
+        raise yaml.constructor.ConstructorError(
+            None, None, f"invalid date {node.value!r}: {exc}", node.start_mark
+        ) from None
+
+
+_Yaml12Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_checked_timestamp)
+
+
+def split(text: str, source: str = "<string>") -> FrontMatter:
+    """Split ``text`` into front matter and body; errors name ``source`` and the line."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    end = text.find("\n")
+    first = (text if end < 0 else text[:end]).rstrip()
+    if first == "---":
+        return _split_fenced(text.split("\n"), source, "---", "yaml")
+    if first == "+++":
+        return _split_fenced(text.split("\n"), source, "+++", "toml")
+    return _split_mmd(text)
+
+
+def _split_fenced(lines: list[str], source: str, fence: str, form: str) -> FrontMatter:
+    closers = ("---", "...") if fence == "---" else ("+++",)
+    end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in closers), None)
+    if end is None:
+        raise ContentError(
+            source, f"front matter opened with {fence} is never closed (add a {fence} line)", 1
+        )
+    block = "\n".join(lines[1:end])
+    body = "\n".join(lines[end + 1 :])
+    meta = _parse_yaml(block, source) if form == "yaml" else _parse_toml(block, source)
+    return FrontMatter(_lower_keys(meta), body, end + 2, form)
+
+
+def _parse_yaml(block: str, source: str) -> dict[str, Any]:
+    try:
+        data = yaml.load(block, Loader=_Yaml12Loader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        if mark is not None:
+            line = mark.line + 2  # +1 for 1-based, +1 for the opening fence
+            raise ContentError(
+                source, f"YAML syntax error: {problem} (column {mark.column + 1})", line
+            ) from None
+        raise ContentError(source, f"YAML syntax error: {problem}", 1) from None
+    except (ValueError, OverflowError, RecursionError) as exc:
+        raise ContentError(source, f"YAML error: {type(exc).__name__}: {exc}", 1) from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ContentError(
+            source,
+            f"front matter must be a mapping of keys to values, not a {type(data).__name__}",
+            2,
+        )
+    return data
+
+
+def _parse_toml(block: str, source: str) -> dict[str, Any]:
+    try:
+        return tomllib.loads(block)
+    except tomllib.TOMLDecodeError as exc:
+        msg = str(exc)
+        pos = _TOML_POS.search(msg)
+        line = int(pos.group(1)) + 1 if pos else 1
+        if "at end of document" in msg:  # the last line of the block
+            line = block.count("\n") + 2
+        problem = _TOML_END.sub("", _TOML_POS.sub("", msg)).strip().rstrip("()").strip()
+        col = f" (column {pos.group(2)})" if pos else ""
+        raise ContentError(source, f"TOML syntax error: {problem}{col}", line) from None
+    except RecursionError:
+        raise ContentError(source, "TOML error: nested too deeply", 1) from None
+
+
+def _split_mmd(text: str) -> FrontMatter:
+    meta: dict[str, Any] = {}
+    key: str | None = None
+    pos = 0  # start of the current line
+    line_no = 1
+    size = len(text)
+    while pos < size:
+        end = text.find("\n", pos)
+        if end < 0:
+            end = size
+        line = text[pos:end]
+        if not line.strip():
+            pos = end + 1  # the blank line that ends the header belongs to neither part
+            line_no += 1
+            break
+        m = _MMD_KEY.match(line)
+        if m:
+            key = m.group("key").lower()
+            meta[key] = m.group("value").strip()
+        else:
+            more = _MMD_MORE.match(line)
+            if key is None or not more:
+                break  # not a header line: the rest is body, as in Python-Markdown
+            meta[key] = f"{meta[key]} {more.group('value').strip()}".strip()
+        pos = end + 1
+        line_no += 1
+    if not meta:
+        return FrontMatter({}, text, 1, "none")
+    return FrontMatter(meta, text[pos:], line_no, "mmd")
+
+
+def _lower_keys(meta: dict[Any, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for k, v in meta.items():
+        out[str(k).lower()] = v.strip() if isinstance(v, str) else v
+    return out

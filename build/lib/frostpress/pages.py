@@ -1,0 +1,522 @@
+"""Pages and the page set: discovery, normalisation and ordering (pure, no Flask)."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import hashlib
+import json
+import os
+import posixpath
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from frostpress.errors import ContentError, ContentErrors
+from frostpress.frontmatter import split
+
+SOURCE_SUFFIXES = (".md", ".markdown")
+INDEX_STEMS = ("index", "_index")
+SORT_KEYS = ("sortorder", "weight", "order", "nav_order")
+
+_SLUG_SEGMENT = re.compile(r"^[A-Za-z0-9_-]+$")
+_ORDER_PREFIX = re.compile(r"^\d+[-_.\s]+(?=.)")
+_NOT_SLUG = re.compile(r"[^A-Za-z0-9_-]+")
+_H1 = re.compile(r"^#\s+(.+?)\s*#*\s*$", re.MULTILINE)
+_INT = re.compile(r"^[+-]?\d+$")
+
+
+@dataclass(frozen=True)
+class Chapter:
+    """A group of pages in the navigation: a top-level content folder or a ``chapter`` key."""
+
+    key: str
+    title: str
+    pages: tuple[Page, ...]
+
+    @property
+    def first(self) -> Page:
+        return self.pages[0]
+
+
+@dataclass(eq=False)
+class Page:
+    """One Markdown source. The body stays on disk until a view renders it."""
+
+    source: Path
+    rel: str  # '/'-separated path relative to the content folder
+    slug: str  # '' for the home page
+    title: str
+    sortorder: int | None
+    meta: dict[str, Any]
+    chapter_key: str
+    body_line: int
+    body_offset: int  # character offset of the body in the decoded source
+    digest: str  # hash of the whole source file
+    is_index: bool = False
+    chapter: Chapter | None = field(default=None, repr=False)
+    date: datetime.date | None = None
+    updated: datetime.date | None = None
+    tags: tuple[str, ...] = ()
+    draft: bool = False
+    #: Old URL paths of this page ('/'-separated, starting with '/'), from ``aliases`` and
+    #: ``redirect_from``.
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def lastmod(self) -> datetime.date | None:
+        """When the page last changed, as far as its front matter says."""
+        return self.updated or self.date
+
+    @property
+    def sidebartitle(self) -> str:
+        value = self.meta.get("sidebartitle")
+        return str(value) if value else self.title
+
+    def read_body(self) -> str:
+        """Read the Markdown body from disk."""
+        return read_text(self.source)[self.body_offset :]
+
+
+def read_text(path: Path) -> str:
+    """Read a source as UTF-8 with universal newlines (BOM removed)."""
+    with open(path, encoding="utf-8-sig", newline=None) as fh:
+        return fh.read()
+
+
+def slugify(text: str) -> str:
+    """Turn a file or folder name into a slug segment: ASCII letters, digits, '-' and '_'."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return _NOT_SLUG.sub("-", ascii_text).strip("-")
+
+
+def strip_order_prefix(name: str) -> str:
+    """``03-data`` -> ``data``: numeric ordering prefixes are not part of URLs or titles."""
+    return _ORDER_PREFIX.sub("", name)
+
+
+def derive_slug(rel: str) -> str:
+    """The default slug of a source at ``rel`` (relative to the content folder)."""
+    parts = rel.split("/")
+    stem = parts[-1].rsplit(".", 1)[0]
+    segments = [slugify(strip_order_prefix(p)) for p in parts[:-1]]
+    if stem not in INDEX_STEMS:
+        segments.append(slugify(strip_order_prefix(stem)))
+    return "/".join(segments)
+
+
+def check_slug(slug: str) -> str | None:
+    """Why an explicit slug is invalid, or None when it is fine."""
+    if slug.startswith("/"):
+        return "must not start with '/'"
+    if slug.endswith("/"):
+        return "must not end with '/'"
+    segments = slug.split("/")
+    if any(seg in ("", ".", "..") for seg in segments):
+        return "has an empty, '.' or '..' segment"
+    bad = sorted({ch for seg in segments for ch in seg if not _SLUG_SEGMENT.match(ch)})
+    if bad:
+        shown = ", ".join(repr(ch) for ch in bad)
+        return f"may hold only ASCII letters, digits, '-', '_' and '/', not {shown}"
+    return None
+
+
+def title_from_name(name: str) -> str:
+    """``02-postgresql-tips`` -> ``Postgresql tips``."""
+    words = strip_order_prefix(name).replace("-", " ").replace("_", " ").strip()
+    return words[:1].upper() + words[1:] if words else name
+
+
+def parse_sortorder(value: Any) -> int:
+    """An integer from front matter; ``"0403"`` is 403 (decimal, never octal)."""
+    if isinstance(value, bool):
+        raise ValueError(f"sortorder must be a whole number, not {value!r}")
+    if isinstance(value, int):
+        return value
+    text = str(value).strip()
+    if not _INT.match(text):
+        raise ValueError(f"sortorder must be a whole number, not {text!r}")
+    return int(text, 10)
+
+
+def _meta_line(text: str, key: str, default: int) -> int:
+    """The line where front-matter ``key`` is written (best effort, for error messages)."""
+    pattern = re.compile(rf"^\s*{re.escape(key)}\s*[:=]", re.IGNORECASE | re.MULTILINE)
+    m = pattern.search(text)
+    return text.count("\n", 0, m.start()) + 1 if m else default
+
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_TRUE = ("true", "yes", "on", "1")
+_FALSE = ("false", "no", "off", "0", "")
+
+
+def parse_date(value: Any) -> datetime.date:
+    """An ISO date (``2024-05-01``, or a date-time, whose date is kept) from front matter."""
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    text = str(value).strip()
+    try:
+        if _ISO_DATE.match(text):
+            return datetime.date.fromisoformat(text)
+        return datetime.datetime.fromisoformat(text.replace("Z", "+00:00")).date()
+    except ValueError:
+        raise ValueError(f"invalid date {text!r}: write it as YYYY-MM-DD") from None
+
+
+def parse_list(value: Any) -> list[str]:
+    """A YAML/TOML list, or comma-separated text, as a list of stripped non-empty strings."""
+    if value is None:
+        return []
+    items = value if isinstance(value, (list, tuple)) else str(value).split(",")
+    return [str(v).strip() for v in items if v is not None and str(v).strip()]
+
+
+def parse_bool(key: str, value: Any) -> bool:
+    """true/false from front matter (``true``, ``"yes"``, ``false``, ``"no"``)."""
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise ValueError(f"{key} must be true or false, not {value!r}")
+
+
+def check_site_path(path: str) -> str:
+    """A safe site path for an old URL: ``old/page.html`` -> ``/old/page.html``.
+
+    Refuses full URLs, '..' segments and anything that could leave the output folder."""
+    text = path.strip()
+    if not text or "://" in text or text.startswith("//") or "\\" in text or "\0" in text:
+        raise ValueError(f"alias {path!r} must be a path inside the site, like /old-page.html")
+    if any(ch in text for ch in "?#") or any(ord(ch) < 32 for ch in text):
+        raise ValueError(f"alias {path!r} must be a plain path, without '?', '#' or controls")
+    segments = text.strip("/").split("/")
+    if any(seg in (".", "..") for seg in segments):
+        raise ValueError(f"alias {path!r} must not contain '.' or '..' segments")
+    clean = "/" + posixpath.normpath("/" + text).lstrip("/")
+    if clean == "/":
+        raise ValueError(f"alias {path!r} cannot be the home page")
+    return clean + "/" if text.endswith("/") and not clean.endswith("/") else clean
+
+
+def _normalise_extras(meta: dict[str, Any], text: str, shown: str) -> dict[str, Any]:
+    """Parse date, updated, tags, draft, aliases and redirect_from; errors name the line."""
+    out: dict[str, Any] = {}
+    problems: list[ContentError] = []
+    for key in ("date", "updated"):
+        if meta.get(key) not in (None, ""):
+            try:
+                out[key] = parse_date(meta[key])
+            except ValueError as exc:
+                problems.append(ContentError(shown, f"{key}: {exc}", _meta_line(text, key, 1)))
+    out["tags"] = tuple(dict.fromkeys(parse_list(meta.get("tags"))))
+    if "draft" in meta:
+        try:
+            out["draft"] = parse_bool("draft", meta["draft"])
+        except ValueError as exc:
+            problems.append(ContentError(shown, str(exc), _meta_line(text, "draft", 1)))
+    aliases: list[str] = []
+    for key in ("aliases", "redirect_from"):
+        for item in parse_list(meta.get(key)):
+            try:
+                aliases.append(check_site_path(item))
+            except ValueError as exc:
+                problems.append(ContentError(shown, str(exc), _meta_line(text, key, 1)))
+    out["aliases"] = tuple(dict.fromkeys(aliases))
+    if problems:
+        raise problems[0] if len(problems) == 1 else ContentErrors(problems)
+    return out
+
+
+def load_page(path: Path, content_dir: Path, raw: bytes | None = None) -> Page:
+    """Read and normalise one source (``raw``: its bytes, when already read). Raises
+    ContentError naming the file and line."""
+    try:
+        return _load_page(path, content_dir, path.read_bytes() if raw is None else raw)
+    except ContentError as exc:  # name the file as the user sees it
+        raise ContentError(display_path(path), exc.message, exc.line) from None
+
+
+def _load_page(path: Path, content_dir: Path, raw: bytes) -> Page:
+    rel = path.relative_to(content_dir).as_posix()
+    shown = ""  # load_page puts the displayed path into every error
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ContentError(shown, f"is not UTF-8 text ({exc.reason})") from None
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    fm = split(text, shown)
+    meta = dict(fm.meta)
+    stem = rel.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    is_index = stem in INDEX_STEMS
+    title = meta.pop("title", None)
+    if title is None or (isinstance(title, str) and not title.strip()):
+        if fm.form != "none":
+            raise ContentError(shown, "missing title: add a 'title:' line to the front matter", 1)
+        h1 = _H1.search(fm.body)
+        if h1:
+            title = h1.group(1)
+        else:
+            folder = rel.rsplit("/", 2)[-2] if "/" in rel else "Home"
+            title = title_from_name(folder if is_index else stem)
+    elif not isinstance(title, (str, int, float)):
+        raise ContentError(shown, "title must be text", _meta_line(text, "title", 1))
+    explicit = meta.pop("slug", None)
+    if explicit is not None:
+        slug = str(explicit).strip()
+        why = check_slug(slug)
+        if why:
+            raise ContentError(shown, f"invalid slug {slug!r}: {why}", _meta_line(text, "slug", 1))
+    else:
+        slug = derive_slug(rel)
+        if (slug and check_slug(slug)) or (not slug and not (is_index and "/" not in rel)):
+            raise ContentError(
+                shown, "cannot make a URL slug from this file name; add a 'slug:' line", 1
+            )
+    sortorder = None
+    for key in SORT_KEYS:
+        if key in meta and meta[key] not in (None, ""):
+            try:
+                sortorder = parse_sortorder(meta[key])
+            except ValueError as exc:
+                raise ContentError(shown, str(exc), _meta_line(text, key, 1)) from None
+            break
+    chapter_key = str(meta.get("chapter") or "").strip()
+    if not chapter_key and "/" in rel:
+        chapter_key = rel.split("/", 1)[0]
+    if slug == "":
+        chapter_key = ""
+    body_offset = len(text) - len(fm.body)
+    extras = _normalise_extras(meta, text, shown)
+    return Page(
+        source=path,
+        rel=rel,
+        slug=slug,
+        title=str(title).strip(),
+        sortorder=sortorder,
+        meta=meta,
+        chapter_key=chapter_key,
+        body_line=fm.body_line,
+        body_offset=body_offset,
+        digest=source_digest(raw),
+        is_index=is_index,
+        **extras,
+    )
+
+
+def source_digest(raw: bytes) -> str:
+    """The content hash of a source file: what caches and incremental freezes key on."""
+    return hashlib.blake2b(raw, digest_size=16).hexdigest()
+
+
+def display_path(path: Path) -> str:
+    """A path as shown in messages: relative to the working folder when inside it."""
+    try:
+        return os.path.relpath(path)
+    except ValueError:  # pragma: no cover - other drive on Windows
+        return str(path)
+
+
+def discover(content_dir: Path) -> tuple[list[Path], list[ContentError]]:
+    """Every .md/.markdown file under ``content_dir`` in sorted order; symlinks that leave it
+    are reported, not followed."""
+    found: list[Path] = []
+    problems: list[ContentError] = []
+    root = content_dir.resolve()
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+        here = Path(dirpath)
+        keep_dirs = []
+        for d in sorted(dirnames):
+            if d.startswith("."):
+                continue
+            p = here / d
+            if p.is_symlink() and not _inside(p.resolve(), root):
+                problems.append(
+                    ContentError(display_path(p), "symlink points outside the content folder")
+                )
+                continue
+            keep_dirs.append(d)
+        dirnames[:] = keep_dirs
+        for name in sorted(filenames):
+            if name.startswith(".") or not name.endswith(SOURCE_SUFFIXES):
+                continue
+            p = here / name
+            if p.is_symlink() and not _inside(p.resolve(), root):
+                problems.append(
+                    ContentError(display_path(p), "symlink points outside the content folder")
+                )
+                continue
+            found.append(p)
+    found.sort()
+    return found, problems
+
+
+def _inside(path: Path, root: Path) -> bool:
+    return path == root or root in path.parents
+
+
+@dataclass
+class PageSet:
+    """All pages of a site, validated and ordered; the home page apart."""
+
+    pages: list[Page]  # site order: root pages, then chapters in order
+    home: Page | None
+    chapters: list[Chapter]
+    loose: list[Page]  # pages outside any chapter
+    by_slug: dict[str, Page]
+    by_rel: dict[str, Page]
+    meta_digest: str
+    _position: dict[str, int] = field(default_factory=dict, repr=False)
+
+    def __iter__(self) -> Iterator[Page]:
+        return iter(self.pages)
+
+    def __len__(self) -> int:
+        return len(self.pages)
+
+    def get(self, slug: str) -> Page | None:
+        return self.by_slug.get(slug)
+
+    def previous(self, page: Page) -> Page | None:
+        i = self._position.get(page.slug)
+        return self.pages[i - 1] if i else None
+
+    def next(self, page: Page) -> Page | None:
+        i = self._position.get(page.slug)
+        return self.pages[i + 1] if i is not None and i + 1 < len(self.pages) else None
+
+    def all(self) -> list[Page]:
+        """Every page including the home page."""
+        return ([self.home] if self.home else []) + self.pages
+
+
+def sort_key(page: Page) -> tuple[bool, int, str]:
+    """Pages with a sort value first, by value; then ties and the rest by slug."""
+    return (page.sortorder is None, page.sortorder or 0, page.slug)
+
+
+def _index_by_slug(pages: Iterable[Page]) -> tuple[dict[str, Page], list[ContentError]]:
+    """Pages by slug, and one error per page whose slug an earlier file already took."""
+    problems: list[ContentError] = []
+    by_slug: dict[str, Page] = {}
+    for page in sorted(pages, key=lambda p: p.rel):
+        other = by_slug.get(page.slug)
+        if other is not None:
+            problems.append(
+                ContentError(
+                    display_path(page.source),
+                    f"duplicate slug {page.slug or '(home page)'!r}: "
+                    f"also used by {display_path(other.source)}",
+                    _slug_line(page),
+                )
+            )
+            continue
+        by_slug[page.slug] = page
+    return by_slug, problems
+
+
+def _slug_line(page: Page) -> int:
+    try:
+        return _meta_line(read_text(page.source), "slug", 1)
+    except (OSError, UnicodeDecodeError):
+        return 1
+
+
+def build_pageset(pages: Iterable[Page], drafts: bool = True) -> PageSet:
+    """Index pages: reject duplicate slugs (naming both files), group into chapters, order.
+
+    Each PageSet holds its own copies of the pages (their ``chapter`` belongs to this set);
+    with ``drafts=False`` draft pages are left out, as in the frozen site."""
+    copies = [dataclasses.replace(p, chapter=None) for p in pages if drafts or not p.draft]
+    by_slug, problems = _index_by_slug(copies)
+    if problems:
+        raise ContentErrors(problems)
+    home = by_slug.get("")
+    rest = sorted((p for p in by_slug.values() if p.slug != ""), key=sort_key)
+    groups: dict[str, list[Page]] = {}
+    loose: list[Page] = []
+    for page in rest:
+        if page.chapter_key:
+            groups.setdefault(page.chapter_key, []).append(page)
+        else:
+            loose.append(page)
+    chapters: list[Chapter] = []
+    for key, members in groups.items():  # first appearance in sort order = chapter order
+        index = next((p for p in members if p.is_index), None)
+        if index is not None:  # a folder's index page leads its chapter
+            members = [index] + [p for p in members if p is not index]
+        explicit = members[0].meta.get("chapter")
+        title = index.title if index else (str(explicit) if explicit else title_from_name(key))
+        chapter = Chapter(key=key, title=title, pages=tuple(members))
+        for p in members:
+            p.chapter = chapter
+        chapters.append(chapter)
+    ordered = loose + [p for c in chapters for p in c.pages]
+    digest = hashlib.blake2b(digest_size=16)
+    for p in ([home] if home else []) + ordered:
+        record = [p.rel, p.slug, p.title, p.sortorder, p.chapter_key, p.meta, p.draft]
+        digest.update(json.dumps(record, sort_keys=True, default=str).encode())
+    return PageSet(
+        pages=ordered,
+        home=home,
+        chapters=chapters,
+        loose=loose,
+        by_slug=by_slug,
+        by_rel={p.rel: p for p in by_slug.values()},
+        meta_digest=digest.hexdigest(),
+        _position={p.slug: i for i, p in enumerate(ordered)},
+    )
+
+
+#: Pages already parsed, by source path. See ``load_pages``.
+PageMemo = dict[Path, Page]
+
+
+def load_pages(content_dir: Path, memo: PageMemo | None = None) -> list[Page]:
+    """Read every source and collect every problem (raised together as ContentErrors).
+
+    With ``memo`` (kept by the caller between loads, as the preview does), a source whose
+    bytes hash as they did is not parsed again; ``memo`` is updated."""
+    if not content_dir.is_dir():
+        raise ContentErrors(
+            [ContentError(display_path(content_dir), "content folder does not exist")]
+        )
+    paths, problems = discover(content_dir)
+    root = content_dir.resolve()
+    pages: list[Page] = []
+    seen: PageMemo = {}
+    for path in paths:
+        try:
+            raw = path.read_bytes()
+            hit = memo.get(path) if memo is not None else None
+            if hit is not None and hit.digest == source_digest(raw):
+                page = hit  # build_pageset works on copies, so the memo's page stays as is
+            else:
+                page = load_page(path, root, raw)
+            seen[path] = page
+            pages.append(page)
+        except ContentError as exc:
+            problems.append(exc)
+        except ContentErrors as exc:
+            problems.extend(exc.errors)
+    if memo is not None:
+        memo.clear()
+        memo.update(seen)
+    if problems:  # duplicate slugs among the pages that did load are reported too
+        raise ContentErrors(problems + _index_by_slug(pages)[1])
+    return pages
+
+
+def load_pageset(content_dir: Path, drafts: bool = True, memo: PageMemo | None = None) -> PageSet:
+    """Read every source, collect every problem, and index the pages (drafts left out when
+    ``drafts`` is False)."""
+    return build_pageset(load_pages(content_dir, memo), drafts=drafts)

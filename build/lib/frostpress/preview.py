@@ -1,0 +1,352 @@
+"""The preview server: the same app as freeze, plus live reload.
+
+A watchdog observer follows the content, templates and static folders (the site's and the
+theme's). Every change marks the page index stale when it is content, and tells every open
+browser page to reload itself through a server-sent event stream. Pages served by the preview
+carry one small script that listens to that stream; frozen pages never do, because the stream
+and the script are routes of the preview only. A change to Python code restarts the server
+(Werkzeug's reloader); the pages notice the new server and reload too.
+"""
+
+from __future__ import annotations
+
+import html
+import ipaddress
+import re
+import secrets
+import socket
+import sys
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from flask import Blueprint, Flask, Response, g, redirect, url_for
+from werkzeug.middleware.dispatcher import DispatcherMiddleware
+from werkzeug.serving import is_running_from_reloader, run_simple
+
+from frostpress.errors import ContentErrors, UsageError
+from frostpress.site import Site, get_site
+from frostpress.theme import THEME_DIR
+
+#: URL prefix of the preview's own routes (never frozen: only the preview registers them).
+PREVIEW_PREFIX = "/_frostpress"
+#: Seconds of quiet after a file event before browsers are told (editors write in bursts).
+SETTLE_SECONDS = 0.08
+#: Seconds between keep-alive comments on an idle event stream.
+KEEPALIVE_SECONDS = 15.0
+
+LIVERELOAD_JS = """\
+/* Frostpress preview: reload this page when a source changes or the server restarts. */
+(function () {
+  "use strict";
+  var me = document.currentScript;
+  if (!me || !window.EventSource) { return; }
+  var shown = me.getAttribute("data-version");
+  var source = new EventSource(me.getAttribute("data-events"));
+  source.onmessage = function (event) {
+    if (event.data && event.data !== shown) {
+      source.close();
+      window.location.reload();
+    }
+  };
+  window.addEventListener("pagehide", function () { source.close(); });
+})();
+"""
+
+_BODY_END = re.compile(rb"</body\s*>", re.IGNORECASE)
+_IGNORED_NAMES = re.compile(r"(^\.|~$|\.sw[a-p]$|\.tmp$|^4913$|^#.*#$)")
+
+
+def is_loopback(host: str) -> bool:
+    """True when ``host`` only answers this machine (127.0.0.0/8, ::1, localhost)."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        try:
+            return all(
+                ipaddress.ip_address(info[4][0]).is_loopback
+                for info in socket.getaddrinfo(host, None)
+            )
+        except (OSError, ValueError):
+            return False
+
+
+class ReloadHub:
+    """The version of the sources the preview serves; browsers wait here for the next one.
+
+    A version is ``<boot>.<count>``: ``boot`` is new each time the server starts (so a page
+    served before a restart reloads after it), ``count`` grows with every change."""
+
+    def __init__(self) -> None:
+        self.boot = secrets.token_hex(4)
+        self._count = 0
+        self._cond = threading.Condition()
+
+    @property
+    def version(self) -> str:
+        return f"{self.boot}.{self._count}"
+
+    def changed(self) -> None:
+        """A source changed: wake every waiting stream."""
+        with self._cond:
+            self._count += 1
+            self._cond.notify_all()
+
+    def wait(self, seen: str, timeout: float) -> str:
+        """The current version, once it differs from ``seen`` or ``timeout`` seconds passed."""
+        with self._cond:
+            self._cond.wait_for(lambda: self.version != seen, timeout)
+            return self.version
+
+
+def watched_folders(site: Site) -> list[tuple[Path, str]]:
+    """(folder, kind) for every folder whose changes the preview follows; kind is
+    'content', 'templates' or 'static'."""
+    s = site.settings
+    folders = [
+        (s.content_dir, "content"),
+        (s.templates_dir, "templates"),
+        (s.static_dir, "static"),
+        (THEME_DIR / "templates", "templates"),
+        (THEME_DIR / "static", "static"),
+    ]
+    seen: set[Path] = set()
+    out = []
+    for folder, kind in folders:
+        folder = folder.resolve()
+        if folder not in seen:
+            seen.add(folder)
+            out.append((folder, kind))
+    return out
+
+
+def watch_sources(
+    site: Site,
+    hub: ReloadHub | None = None,
+    on_templates: Callable[[], None] | None = None,
+) -> Any:
+    """Follow content, templates and static files with watchdog (native file-system events).
+
+    A content change marks the page index stale at once; a template change calls
+    ``on_templates`` (the preview forgets compiled templates, so that a new override in the
+    site's templates folder is seen). Shortly after a burst of events settles, ``hub`` is
+    told so open pages reload. Returns the running observer, or None when there is nothing
+    to watch. A folder that does not exist yet is watched for from its parent."""
+    from watchdog.events import FileSystemEvent, FileSystemEventHandler
+    from watchdog.observers import Observer
+
+    lock = threading.Lock()
+    timer: list[threading.Timer] = []
+
+    def settle() -> None:
+        with lock:
+            timer.clear()
+        if hub is not None:
+            hub.changed()
+
+    class Handler(FileSystemEventHandler):
+        def __init__(self, kind: str) -> None:
+            self.kind = kind
+
+        def on_any_event(self, event: FileSystemEvent) -> None:
+            if event.event_type in ("opened", "closed_no_write"):
+                return
+            paths = [event.src_path, getattr(event, "dest_path", "") or ""]
+            names = [Path(str(p)).name for p in paths if p]
+            if names and all(_IGNORED_NAMES.search(n) for n in names):
+                return
+            if self.kind == "content":
+                site.mark_stale()
+            elif self.kind == "templates" and on_templates is not None:
+                on_templates()
+            with lock:
+                if timer:
+                    timer[0].cancel()
+                    timer.clear()
+                t = threading.Timer(SETTLE_SECONDS, settle)
+                t.daemon = True
+                timer.append(t)
+                t.start()
+
+    observer = Observer()
+    observer.daemon = True
+
+    class Appears(FileSystemEventHandler):
+        """Watches a folder's parent until the folder is made, then the folder itself."""
+
+        def __init__(self, folder: Path, kind: str) -> None:
+            self.folder = folder
+            self.kind = kind
+            self.done = False
+
+        def on_created(self, event: FileSystemEvent) -> None:
+            if self.done or Path(str(event.src_path)) != self.folder or not self.folder.is_dir():
+                return
+            self.done = True
+            handler = Handler(self.kind)
+            observer.schedule(handler, str(self.folder), recursive=True)
+            handler.on_any_event(event)
+
+    scheduled = 0
+    for folder, kind in watched_folders(site):
+        if folder.is_dir():
+            observer.schedule(Handler(kind), str(folder), recursive=True)
+            scheduled += 1
+        elif folder.parent.is_dir():
+            observer.schedule(Appears(folder, kind), str(folder.parent), recursive=False)
+            scheduled += 1
+    if not scheduled:
+        return None
+    observer.start()
+    return observer
+
+
+# --------------------------------------------------------------------------- error pages
+
+
+def _error_page(errors: list[Any], status: int = 500) -> Response:
+    """An error page listing ``errors`` (file, line, message), rendered without the site
+    context (which needs the page index that just failed to load)."""
+    app_template = get_template("error.html")
+    if app_template is not None:
+        body = app_template.render(error=errors[0], errors=errors)
+    else:  # pragma: no cover - error.html is part of the theme
+        items = "".join(f"<pre>{html.escape(str(e))}</pre>" for e in errors)
+        body = f"<!doctype html><title>Error</title><body>{items}</body>"
+    return Response(body, status=status, mimetype="text/html")
+
+
+def get_template(name: str) -> Any:
+    """A template of the current app, or None when it cannot be loaded."""
+    from flask import current_app
+
+    try:
+        return current_app.jinja_env.get_template(name)
+    except Exception:  # pragma: no cover - a broken error.html falls back to plain HTML
+        return None
+
+
+def enable_live_reload(app: Flask, hub: ReloadHub) -> None:
+    """Add the preview's routes to ``app`` and put the live-reload script in every HTML page.
+
+    Also shows content errors of the page index as an error page (status 500) naming each
+    file and line, instead of a traceback."""
+    bp = Blueprint("frostpress_preview", __name__, url_prefix=PREVIEW_PREFIX)
+
+    @bp.route("/livereload.js")
+    def livereload_js() -> Response:
+        return Response(
+            LIVERELOAD_JS, mimetype="text/javascript", headers={"Cache-Control": "no-store"}
+        )
+
+    @bp.route("/events")
+    def events() -> Response:
+        def stream() -> Iterator[str]:
+            current = hub.version
+            yield f"retry: 500\ndata: {current}\n\n"
+            while True:
+                new = hub.wait(current, KEEPALIVE_SECONDS)
+                if new == current:
+                    yield ": keep-alive\n\n"
+                else:
+                    current = new
+                    yield f"data: {current}\n\n"
+
+        return Response(
+            stream(),
+            mimetype="text/event-stream",
+            headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
+        )
+
+    app.register_blueprint(bp)
+
+    @app.before_request
+    def remember_version() -> None:
+        g.frostpress_version = hub.version
+
+    @app.after_request
+    def inject_script(response: Response) -> Response:
+        if response.mimetype != "text/html" or response.direct_passthrough:
+            return response
+        tag = (
+            f'<script src="{url_for("frostpress_preview.livereload_js")}" '
+            f'data-events="{url_for("frostpress_preview.events")}" '
+            f'data-version="{g.get("frostpress_version", hub.version)}" defer></script>\n'
+        ).encode()
+        data = response.get_data()
+        ends = list(_BODY_END.finditer(data))
+        at = ends[-1].start() if ends else len(data)
+        response.set_data(data[:at] + tag + data[at:])
+        return response
+
+    def content_errors(exc: ContentErrors) -> Response:
+        return _error_page(list(exc.errors))
+
+    app.register_error_handler(ContentErrors, content_errors)
+
+
+def forget_templates(app: Flask) -> None:
+    """Drop compiled templates, so the next render looks for each file again."""
+    cache = app.jinja_env.cache
+    if cache is not None:
+        cache.clear()
+
+
+def preview_app(app: Flask, hub: ReloadHub | None = None) -> Any:
+    """A WSGI app serving ``app`` under the site URL's base path, as the frozen site is,
+    with live reload when ``hub`` is given."""
+    base = get_site(app).settings.base_path
+    app.config["TEMPLATES_AUTO_RELOAD"] = True
+    app.jinja_env.auto_reload = True
+    if hub is not None:
+        enable_live_reload(app, hub)
+    if not base:
+        return app
+    root = Flask("frostpress_preview_root")
+    root.add_url_rule("/", "root", lambda: redirect(base + "/"))
+    return DispatcherMiddleware(root, {base: app})
+
+
+def run_preview(
+    make_app: Callable[[], Flask],
+    *,
+    host: str = "127.0.0.1",
+    port: int = 5000,
+    debug: bool = False,
+    reload_code: bool = True,
+) -> None:
+    """Serve the site until Ctrl-C. The debugger is refused on a non-loopback address.
+
+    With ``reload_code``, Werkzeug's reloader runs the server in a child process and starts
+    a new one when Python code changes; only that child reads the content."""
+    if debug and not is_loopback(host):
+        raise UsageError(
+            f"refusing --debug on {host}: the interactive debugger runs any code a visitor "
+            "sends. Bind 127.0.0.1, or drop --debug."
+        )
+    app = make_app()
+    site = get_site(app)
+    serving = is_running_from_reloader() or not reload_code
+    hub = ReloadHub()
+    if serving:
+        try:
+            site.pageset()  # read the index up front: the first request is then quick
+        except ContentErrors as exc:
+            print(exc, file=sys.stderr)
+            print(" * The preview shows these errors until they are fixed.", file=sys.stderr)
+        watch_sources(site, hub, on_templates=lambda: forget_templates(app))
+    if not is_running_from_reloader():
+        base = site.settings.base_path
+        print(f" * Previewing {site.settings.site_name} at http://{host}:{port}{base}/", flush=True)
+    run_simple(
+        host,
+        port,
+        preview_app(app, hub),
+        use_reloader=reload_code,
+        use_debugger=debug,
+        threaded=True,
+        extra_files=[str(Path(site.settings.root) / "build.py")],
+    )

@@ -1,0 +1,103 @@
+"""Starting sites and pages: ``frostpress init DIR`` and ``python build.py new "Title"``."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import re
+import shutil
+from pathlib import Path
+
+from frostpress.errors import ContentError, UsageError
+from frostpress.pages import SOURCE_SUFFIXES, load_page, slugify, strip_order_prefix
+
+STARTER = Path(__file__).parent / "starter"
+_PLACEHOLDER_NAME = '"New Frostpress site"'
+#: Files stored under another name in the package (a dotfile there would be ignored).
+_RENAMED = {"gitignore": ".gitignore"}
+_PREFIX = re.compile(r"^(\d+)[-_.]")
+
+
+def init_site(target: Path, name: str | None = None) -> list[Path]:
+    """Copy the starter site into ``target`` (new or empty); returns the files written."""
+    if target.exists() and (not target.is_dir() or any(target.iterdir())):
+        raise UsageError(f"{target} already exists and is not empty; choose a new folder")
+    site_name = name or target.resolve().name.replace("-", " ").replace("_", " ").title()
+    written: list[Path] = []
+    for src in sorted(STARTER.rglob("*")):
+        rel = src.relative_to(STARTER)
+        if "__pycache__" in rel.parts or src.is_dir():
+            continue
+        dest = target / rel.parent / _RENAMED.get(rel.name, rel.name)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        if rel.as_posix() == "build.py":
+            text = src.read_text(encoding="utf-8")
+            dest.write_text(text.replace(_PLACEHOLDER_NAME, json.dumps(site_name)), "utf-8")
+        else:
+            shutil.copyfile(src, dest)
+        written.append(dest)
+    return written
+
+
+def title_slug(title: str) -> str:
+    """``Deploying to Netlify!`` -> ``deploying-to-netlify``."""
+    slug = slugify(title.lower())
+    if not slug:
+        raise UsageError(f"cannot make a URL slug from the title {title!r}; use letters or digits")
+    return slug
+
+
+def new_page(content_dir: Path, title: str, chapter: str | None = None) -> Path:
+    """Write a new page with front matter into ``content_dir`` (or its ``chapter`` folder).
+
+    The file is named ``NN-<slug>.md`` after the last numbered file of the folder, and its
+    sortorder is one more than the largest sortorder there."""
+    title = title.strip()
+    if not title:
+        raise UsageError("the page needs a title")
+    folder = content_dir
+    if chapter:
+        rel = Path(chapter)
+        if rel.is_absolute() or ".." in rel.parts:
+            raise UsageError(f"--chapter must be a folder inside {content_dir}, not {chapter!r}")
+        folder = content_dir / rel
+    slug = title_slug(title)
+    existing = sorted(p for p in folder.glob("*") if p.suffix in SOURCE_SUFFIXES)
+    orders: list[int] = []
+    numbers: list[int] = []
+    for path in existing:
+        m = _PREFIX.match(path.name)
+        if m:
+            numbers.append(int(m.group(1)))
+        if strip_order_prefix(path.stem) == slug:
+            raise UsageError(f"{path} already holds a page called {slug!r}")
+        try:
+            page = load_page(path, content_dir.resolve())
+        except ContentError:
+            continue
+        if page.sortorder is not None:
+            orders.append(page.sortorder)
+    if orders:
+        sortorder = max(orders) + 1
+    else:
+        m = _PREFIX.match(folder.name) if chapter else None
+        sortorder = int(m.group(1)) * 100 + 1 if m else 1
+    prefix = f"{max(numbers, default=0) + 1:02d}-" if numbers or chapter else ""
+    path = folder / f"{prefix}{slug}.md"
+    if path.exists():
+        raise UsageError(f"{path} already exists")
+    folder.mkdir(parents=True, exist_ok=True)
+    front = [
+        "---",
+        f"title: {json.dumps(title, ensure_ascii=False)}",
+        f"sortorder: {sortorder}",
+        f"date: {datetime.date.today().isoformat()}",
+        "description: ''",
+        "tags: []",
+        "---",
+        "",
+        f"Write the page about {title} here.",
+        "",
+    ]
+    path.write_text("\n".join(front), encoding="utf-8")
+    return path

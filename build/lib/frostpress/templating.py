@@ -1,0 +1,134 @@
+"""Jinja set-up: the ``site`` object, URL helpers, and undefined-variable reporting."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from flask import Flask, g, render_template, request
+from markupsafe import Markup
+
+from frostpress.assets import asset_url
+from frostpress.pages import Chapter, Page, PageSet, display_path
+from frostpress.site import get_site
+from frostpress.theme import THEME_DIR
+from frostpress.views import page_url
+
+
+@dataclass(frozen=True)
+class SiteContext:
+    """What templates see as ``site``."""
+
+    name: str
+    url: str
+    description: str
+    language: str
+    pages: PageSet
+    page_toc: bool
+
+    @property
+    def chapters(self) -> list[Chapter]:
+        return self.pages.chapters
+
+    @property
+    def loose_pages(self) -> list[Page]:
+        return self.pages.loose
+
+
+class ReportingUndefined(jinja2.ChainableUndefined):
+    """An undefined variable renders as empty text and is reported (an error with --strict)."""
+
+    def _report(self) -> None:
+        try:
+            site = get_site()
+        except RuntimeError:  # pragma: no cover - outside an app context
+            return
+        where = _template_location()
+        site.render_warnings.append(
+            f"{where}undefined template variable: {self._undefined_message}"
+        )
+
+    def __str__(self) -> str:
+        self._report()
+        return ""
+
+    def __iter__(self) -> Any:
+        self._report()
+        return iter(())
+
+    def __bool__(self) -> bool:
+        return False
+
+
+@jinja2.pass_context
+def sidebar(context: jinja2.runtime.Context) -> Markup:
+    """The navigation: ``_sidebar.html`` rendered once per chapter, then the current page's
+    link marked with aria-current. While freezing, each chapter's rendering is reused for all
+    of its pages (as Hugo's partialCached does), so navigation costs O(links) per page, not a
+    template walk of the whole site."""
+    site = get_site()
+    page = context.get("page")
+    chapter = context.get("chapter")
+    key = (request.script_root, chapter.key if isinstance(chapter, Chapter) else None)
+    html = site.fragments.get(key) if site.collecting else None
+    if html is None:
+        html = render_template("_sidebar.html", chapter=chapter)
+        if site.collecting:
+            site.fragments[key] = html
+    shown = html
+    if isinstance(page, Page):
+        href = f'href="{page_url(page)}"'
+        i = html.rfind(href + ">")
+        if i >= 0:
+            i += len(href)
+            shown = html[:i] + ' aria-current="page"' + html[i:]
+    if site.collecting:  # the link checker parses the navigation once per chapter
+        g.frostpress_sidebar = (key, html, shown)
+    return Markup(shown)
+
+
+def _template_location() -> str:
+    """``templates/x.html:12: `` for the innermost template being rendered, or ''."""
+    frame = sys._getframe(2)
+    while frame is not None:
+        template = frame.f_globals.get("__jinja_template__")
+        if template is not None:
+            line = template.get_corresponding_lineno(frame.f_lineno)
+            name = display_path(Path(template.filename)) if template.filename else template.name
+            return f"{name}:{line}: "
+        frame = frame.f_back  # type: ignore[assignment]
+    return ""
+
+
+def init_templating(app: Flask) -> None:
+    """Install globals and the ``site`` context processor on ``app``."""
+    app.jinja_env.undefined = ReportingUndefined
+    # "theme/page.html" is always the theme's own page.html, so that a site's page.html can
+    # extend it and change one block, instead of copying it.
+    app.jinja_env.loader = jinja2.ChoiceLoader(
+        [
+            app.jinja_env.loader or app.create_global_jinja_loader(),
+            jinja2.PrefixLoader({"theme": jinja2.FileSystemLoader(THEME_DIR / "templates")}),
+        ]
+    )
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    app.jinja_env.globals.update(page_url=page_url, asset_url=asset_url, sidebar=sidebar)
+
+    @app.context_processor
+    def inject_site() -> dict[str, Any]:
+        site = get_site()
+        s = site.settings
+        return {
+            "site": SiteContext(
+                name=s.site_name,
+                url=s.site_url,
+                description=s.site_description,
+                language=s.language,
+                pages=site.pageset(),
+                page_toc=s.page_toc,
+            )
+        }

@@ -1,0 +1,137 @@
+"""The pages blueprint: Flask views that route pages through Jinja templates."""
+
+from __future__ import annotations
+
+import mimetypes
+from typing import Any
+
+from flask import Blueprint, Response, abort, render_template, request, send_from_directory, url_for
+from jinja2 import TemplateNotFound
+from markupsafe import Markup
+
+from frostpress.errors import ContentError
+from frostpress.markdown import PAGE_LINK_RE, pygments_css
+from frostpress.pages import Page, display_path
+from frostpress.site import Site, get_site
+from frostpress.theme import THEME_DIR
+
+
+def make_theme_blueprint() -> Blueprint:
+    """The default theme: its templates sit behind the site's own ``templates/``."""
+    return Blueprint("theme", __name__, template_folder=str(THEME_DIR / "templates"))
+
+
+def make_pages_blueprint(url_style: str) -> Blueprint:
+    """Routes for the home page and every page, in the chosen URL style."""
+    bp = Blueprint("pages", __name__)
+    bp.add_url_rule("/", "index", index)
+    bp.add_url_rule("/404.html", "not_found", not_found_page)
+    if url_style == "html":
+        bp.add_url_rule("/<path:slug>.html", "page", page_view)
+    else:  # no redirect to '/<x>/' for unknown URLs: they may be a page's old URL (aliases)
+        bp.add_url_rule("/<path:slug>/", "page", page_view, strict_slashes=False)
+    return bp
+
+
+def page_url(page: Page | None) -> str:
+    """The URL of ``page`` from ``url_for``, memoised per base path (templates call it often)."""
+    if page is None:
+        return ""
+    site = get_site()
+    key = (request.script_root, page.slug)
+    url = site.url_memo.get(key)
+    if url is None:
+        url = url_for("pages.index") if page.slug == "" else url_for("pages.page", slug=page.slug)
+        site.url_memo[key] = url
+    return url
+
+
+def resolve_page_links(html: str, site: Site) -> str:
+    """Turn source-file link markers into page URLs; unknown sources keep their path."""
+    by_rel = site.pageset().by_rel
+
+    by_slug = site.pageset().by_slug
+
+    def repl(m: Any) -> str:
+        attr, kind, path, frag = m.group(1), m.group(2), m.group(3), m.group(4) or ""
+        if kind == "page":
+            target = by_rel.get(path)
+            url = page_url(target) if target else f"{request.script_root}/{path}"
+        else:
+            slug = path[1:].removesuffix(".html").removesuffix("/")
+            target = by_slug.get(slug) if slug and path.endswith((".html", "/")) else None
+            url = page_url(target) if target else f"{request.script_root}{path}"
+        return f'{attr}="{url}{frag}"'
+
+    return PAGE_LINK_RE.sub(repl, html) if "frostpress-" in html else html
+
+
+def render_page(page: Page, status: int = 200) -> tuple[str, int]:
+    """Render one page through its template (``template`` key, default page.html)."""
+    site = get_site()
+    rendered = site.rendered(page)
+    pages = site.pageset()
+    template = str(page.meta.get("template") or "page.html")
+    context: dict[str, Any] = {
+        "page": page,
+        "content": Markup(resolve_page_links(rendered.html, site)),
+        "toc": rendered.toc,
+        "previous_page": pages.previous(page),
+        "next_page": pages.next(page),
+        "chapter": page.chapter,
+    }
+    try:
+        return render_template(template, **context), status
+    except TemplateNotFound as exc:
+        if exc.name != template:
+            raise
+        raise ContentError(
+            display_path(page.source), f"template {template!r} not found", 1
+        ) from None
+
+
+def index() -> tuple[str, int]:
+    pages = get_site().pageset()
+    if pages.home is not None:
+        return render_page(pages.home)
+    return render_template("index.html"), 200
+
+
+def not_found_page() -> tuple[str, int]:
+    """The page static hosts serve for unknown paths (frozen as 404.html)."""
+    return render_template("404.html"), 200
+
+
+def page_view(slug: str) -> tuple[str, int]:
+    page = get_site().pageset().get(slug)
+    if page is None or page.slug == "":
+        abort(404)
+    return render_page(page)
+
+
+def static_file(filename: str) -> Response:
+    """Serve the site's ``static/`` first, then the theme's; pygments.css is generated."""
+    from frostpress.assets import original_name
+
+    site = get_site()
+    filename = original_name(site, filename)  # a fingerprinted name serves its file
+    for folder in (site.settings.static_dir, THEME_DIR / "static"):
+        if (folder / filename).is_file():
+            mimetype = mimetypes.guess_type(filename)[0] or "application/octet-stream"
+            return send_from_directory(folder, filename, mimetype=mimetype, max_age=0)
+    if filename == "pygments.css":
+        css = pygments_css(site.settings.pygments_style, site.settings.pygments_dark_style)
+        return Response(css, mimetype="text/css")
+    abort(404)
+
+
+def static_filenames(site: Site) -> list[str]:
+    """Every static file the site serves ('/'-separated, relative to /static/)."""
+    names = {"pygments.css"}
+    for folder in (site.settings.static_dir, THEME_DIR / "static"):
+        if folder.is_dir():
+            for path in folder.rglob("*"):
+                rel = path.relative_to(folder)
+                if path.is_file() and not any(part.startswith(".") for part in rel.parts):
+                    names.add(rel.as_posix())
+    return sorted(names)
