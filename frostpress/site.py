@@ -167,8 +167,9 @@ def keep_unchanged(pair: tuple[Path, Path], path: str, response: Any) -> None:
     staging, dest = pair
     rel = path[1:] + "index.html" if path.endswith("/") else path[1:]
     previous = dest / rel
+    data = response.get_data()
     try:
-        same = previous.read_bytes() == response.get_data()
+        same = previous.stat().st_size == len(data) and previous.read_bytes() == data
     except OSError:
         return
     if same:
