@@ -339,10 +339,7 @@ def discover(content_dir: Path) -> tuple[list[Path], list[ContentError]]:
             if d.startswith("."):
                 continue
             p = here / d
-            if p.is_symlink() and not _inside(p.resolve(), root):
-                problems.append(
-                    ContentError(display_path(p), "symlink points outside the content folder")
-                )
+            if _escapes(p, root, problems):
                 continue
             keep_dirs.append(d)
         dirnames[:] = keep_dirs
@@ -350,14 +347,21 @@ def discover(content_dir: Path) -> tuple[list[Path], list[ContentError]]:
             if name.startswith(".") or not name.endswith(SOURCE_SUFFIXES):
                 continue
             p = here / name
-            if p.is_symlink() and not _inside(p.resolve(), root):
-                problems.append(
-                    ContentError(display_path(p), "symlink points outside the content folder")
-                )
+            if _escapes(p, root, problems):
                 continue
             found.append(p)
     found.sort()
     return found, problems
+
+
+def _escapes(path: Path, root: Path, problems: list[ContentError]) -> bool:
+    """True (and a problem recorded) for a symlink that points outside the content folder."""
+    if path.is_symlink() and not _inside(path.resolve(), root):
+        problems.append(
+            ContentError(display_path(path), "symlink points outside the content folder")
+        )
+        return True
+    return False
 
 
 def _inside(path: Path, root: Path) -> bool:
