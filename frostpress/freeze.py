@@ -26,7 +26,7 @@ from flask_frozen import Freezer, FrozenFlaskWarning, MissingURLGeneratorWarning
 from frostpress import __version__, deploy, discovery
 from frostpress.assets import fingerprinted_names
 from frostpress.errors import ContentError, ContentErrors, UsageError
-from frostpress.links import LinkProblem, LinkSummary, problems_from
+from frostpress.links import LinkProblem, LinkSummary, ids_reader, problems_from
 from frostpress.site import Generator, Site, get_site
 from frostpress.theme import THEME_DIR
 from frostpress.views import static_filenames
@@ -506,7 +506,8 @@ def freeze_site(
                 if url not in links and url in file_of and "links" in entry:
                     links[url] = LinkSummary.from_json(entry["links"])
             summaries = {file_of[url]: summary for url, summary in links.items() if url in file_of}
-            report.warnings += check_links.report(problems_from(summaries), site)
+            problems = problems_from(summaries, ids_reader(staging))
+            report.warnings += check_links.report(problems, site)
         _keep_files(dest, staging, site.settings.keep_files)
         entries = {}
         for url, (endpoint, _) in zip(urls, tasks, strict=True):

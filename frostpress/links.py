@@ -11,7 +11,7 @@ import posixpath
 import re
 import urllib.error
 import urllib.request
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -188,21 +188,25 @@ def walk_output(root: Path) -> tuple[set[str], list[str]]:
 class LinkSummary:
     """What one HTML file's links come to, before the anchors of other files are known.
 
-    ``problems`` holds (link, reason, resolved target) for links that cannot resolve;
-    ``anchors`` holds (link, target file, fragment) to be checked against the target's ids.
-    Workers compute summaries while freezing; an unchanged file's summary is kept."""
+    ``problems`` holds (link, reason, resolved target) for links that cannot resolve,
+    anchors on the file itself included; ``anchors`` holds (link, target file, fragment) for
+    anchors on other files, checked once every file is written. Workers compute summaries
+    while freezing; an unchanged file's summary is kept."""
 
     problems: list[tuple[str, str, str]]
     anchors: list[tuple[str, str, str]]
-    ids: list[str]
 
     def to_json(self) -> list[Any]:
-        return [self.problems, self.anchors, self.ids]
+        return [self.problems, self.anchors]
 
     @classmethod
     def from_json(cls, data: list[Any]) -> LinkSummary:
-        problems, anchors, ids = data
-        return cls([tuple(p) for p in problems], [tuple(a) for a in anchors], list(ids))
+        return cls([tuple(p) for p in data[0]], [tuple(a) for a in data[1]])
+
+
+def has_anchor(ids: set[str], fragment: str) -> bool:
+    """True when ``fragment`` (as written, or percent-decoded) names one of ``ids``."""
+    return fragment in _IMPLICIT_FRAGMENTS or fragment in ids or unquote(fragment) in ids
 
 
 #: Resolution of one link: None (fine), ("problem", reason, target) or ("anchor", file, frag).
@@ -222,8 +226,8 @@ def summarize(
     anchors: list[tuple[str, str, str]] = []
     for url in dict.fromkeys(parsed.links):
         if url.startswith("#"):  # the commonest link of all: an anchor on this very page
-            if url[1:] not in _IMPLICIT_FRAGMENTS:
-                anchors.append((url, page_file, url[1:]))
+            if not has_anchor(parsed.ids, url[1:]):
+                problems.append((url, "missing anchor", page_file))
             continue
         # A site-absolute link resolves the same from every page; any other, from this one.
         key = ("", url) if url.startswith("/") and not url.startswith("//") else (page_file, url)
@@ -235,9 +239,11 @@ def summarize(
         kind, a, b = found
         if kind == "problem":
             problems.append((url, a, b))
-        else:
+        elif a != page_file:
             anchors.append((url, a, b))
-    return LinkSummary(problems, anchors, sorted(parsed.ids))
+        elif not has_anchor(parsed.ids, b):
+            problems.append((url, "missing anchor", page_file))
+    return LinkSummary(problems, anchors)
 
 
 def _resolve_one(url: str, page_file: str, files: set[str], base_path: str) -> _Resolved:
@@ -256,11 +262,12 @@ def _resolve_one(url: str, page_file: str, files: set[str], base_path: str) -> _
     return None
 
 
-def problems_from(summaries: dict[str, LinkSummary]) -> list[LinkProblem]:
-    """Every problem of a site from its files' summaries (anchors checked against the ids
-    of their target files), each (file, link) once."""
+def problems_from(
+    summaries: dict[str, LinkSummary], ids_of: Callable[[str], set[str]]
+) -> list[LinkProblem]:
+    """Every problem of a site from its files' summaries, each (file, link) once; anchors on
+    other files are checked against ``ids_of(file)``."""
     html_files = sorted(summaries)
-    ids = {rel: set(s.ids) for rel, s in summaries.items()}
     suggester = Suggester(html_files)
     out: list[LinkProblem] = []
     for page_file in html_files:
@@ -269,10 +276,25 @@ def problems_from(summaries: dict[str, LinkSummary]) -> list[LinkProblem]:
             hint = suggester.suggest(target) if reason == "missing page" else None
             out.append(LinkProblem(page_file, url, reason, hint))
         for url, target, fragment in summary.anchors:
-            known = ids.get(target, set())
-            if unquote(fragment) not in known and fragment not in known:
+            if not has_anchor(ids_of(target), fragment):
                 out.append(LinkProblem(page_file, url, "missing anchor"))
     return out
+
+
+def ids_reader(root: Path) -> Callable[[str], set[str]]:
+    """``ids_of(file)`` for the HTML files under ``root``, each file parsed once."""
+    cache: dict[str, set[str]] = {}
+
+    def ids_of(rel: str) -> set[str]:
+        if rel not in cache:
+            try:
+                text = (root / rel).read_text(encoding="utf-8", errors="replace")
+            except OSError:
+                text = ""
+            cache[rel] = parse_html(text).ids
+        return cache[rel]
+
+    return ids_of
 
 
 def check_tree(root: Path, base_path: str = "") -> list[LinkProblem]:
@@ -289,7 +311,7 @@ def check_tree(root: Path, base_path: str = "") -> list[LinkProblem]:
         )
         for rel in html_files
     }
-    return problems_from(summaries)
+    return problems_from(summaries, ids_reader(root))
 
 
 class Suggester:
