@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-import tempfile
+import shutil
 from pathlib import Path
 
 
@@ -13,14 +13,13 @@ class DiskCache:
     def __init__(self, directory: Path, enabled: bool = True) -> None:
         self.directory = directory
         self.enabled = enabled
-        #: False while a --clean build runs: nothing is read, fresh values are still stored.
-        self.readable = True
+        self._folders: set[Path] = set()
 
     def _path(self, key: str) -> Path:
         return self.directory / key[:2] / key
 
     def get(self, key: str) -> bytes | None:
-        if not (self.enabled and self.readable):
+        if not self.enabled:
             return None
         try:
             return self._path(key).read_bytes()
@@ -31,11 +30,19 @@ class DiskCache:
         if not self.enabled:
             return
         path = self._path(key)
+        # A name of this process's own: writers never share a temporary file, and the rename
+        # makes each entry appear whole.
+        tmp = path.with_name(f".tmp-{os.getpid()}-{path.name}")
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(value)
+            if path.parent not in self._folders:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                self._folders.add(path.parent)
+            tmp.write_bytes(value)
             os.replace(tmp, path)
         except OSError:
             pass  # a cache that cannot be written is only slower, never wrong
+
+    def clear(self) -> None:
+        """Forget every entry (``freeze --clean``)."""
+        shutil.rmtree(self.directory, ignore_errors=True)
+        self._folders.clear()

@@ -442,7 +442,8 @@ def freeze_site(
     endpoint_of = {url: endpoint for url, (endpoint, _) in zip(urls, tasks, strict=True)}
     staging = _staging_for(dest)
     staging.mkdir(parents=True)
-    site.cache.readable = not clean
+    if clean:  # nothing cached before this build is read; what it renders is cached anew
+        site.cache.clear()
 
     def skip(url: str, path: str) -> bool:
         rel = Path(path).relative_to(staging)
@@ -537,7 +538,6 @@ def freeze_site(
         site.collecting = False
         site.link_files = None
         site.output_pair = None
-        site.cache.readable = True
         app.config["FREEZER_DESTINATION"] = str(dest)
         _WORKER.clear()  # the next freeze (even in this process) starts a fresh Freezer
         if staging.exists():
