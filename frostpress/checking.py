@@ -21,6 +21,7 @@ from frostpress.links import (
     source_line,
     walk_output,
 )
+from frostpress.output import url_file
 from frostpress.pages import Page, display_path, read_text
 from frostpress.site import Site, get_site
 from frostpress.theme import THEME_DIR
@@ -54,8 +55,7 @@ def output_sources(app: Flask) -> dict[str, Page]:
     tasks = [("pages.page", {"slug": p.slug}) for p in pages.pages]
     out: dict[str, Page] = {}
     for url, (_, values) in zip(task_urls(app, tasks), tasks, strict=True):
-        rel = url[1:] + "index.html" if url.endswith("/") else url[1:]
-        out[rel] = pages.by_slug[values["slug"]]
+        out[url_file(url)] = pages.by_slug[values["slug"]]
     if pages.home is not None:
         out["index.html"] = pages.home
     return out

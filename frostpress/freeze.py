@@ -27,6 +27,7 @@ from frostpress import __version__, deploy, discovery
 from frostpress.assets import fingerprinted_names
 from frostpress.errors import ContentError, ContentErrors, UsageError
 from frostpress.links import LinkProblem, LinkSummary, ids_reader, problems_from
+from frostpress.output import link_or_copy, url_file
 from frostpress.site import Generator, Site, get_site
 from frostpress.theme import THEME_DIR
 from frostpress.views import static_filenames
@@ -313,11 +314,6 @@ class LinkReporter(Protocol):
     def report(self, problems: list[LinkProblem], site: Site) -> list[str]: ...
 
 
-def url_file(url: str) -> str:
-    """The output file of a URL path: ``/a/`` -> ``a/index.html``, ``/a.html`` -> ``a.html``."""
-    return url[1:] + "index.html" if url.endswith("/") else url[1:]
-
-
 def _staging_for(dest: Path) -> Path:
     return dest.parent / f".{dest.name}.staging"
 
@@ -368,14 +364,6 @@ def swap_into_place(staging: Path, dest: Path) -> None:
     shutil.rmtree(backup, ignore_errors=True)
 
 
-def _link_or_copy(src: Path, dst: Path) -> None:
-    dst.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        os.link(src, dst)
-    except OSError:
-        shutil.copy2(src, dst)
-
-
 def _keep_files(dest: Path, staging: Path, names: tuple[str, ...]) -> None:
     """Carry files a user keeps in the output on purpose (CNAME, .git, ...) into staging."""
     for name in names:
@@ -385,9 +373,9 @@ def _keep_files(dest: Path, staging: Path, names: tuple[str, ...]) -> None:
         if src.is_dir() and not src.is_symlink():
             for path in src.rglob("*"):
                 if path.is_file() or path.is_symlink():
-                    _link_or_copy(path, staging / path.relative_to(dest))
+                    link_or_copy(path, staging / path.relative_to(dest))
         else:
-            _link_or_copy(src, staging / name)
+            link_or_copy(src, staging / name)
 
 
 # --------------------------------------------------------------------------- manifest
@@ -456,7 +444,7 @@ def freeze_site(
         if entry and skippable(endpoint_of.get(url)):
             same_file = entry["size"] == st.st_size and entry["mtime_ns"] == st.st_mtime_ns
             if same_file and entry["fp"] == url_fingerprint(global_fp, entry["deps"], digests):
-                _link_or_copy(previous, Path(path))
+                link_or_copy(previous, Path(path))
                 return True
         # Rendered again. If the bytes come out the same, the previous file must end up in
         # staging (same mtime) and Frozen-Flask, seeing them equal, writes nothing: pages are

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import shutil
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
@@ -18,6 +16,7 @@ from frostpress.config import Settings
 from frostpress.errors import ContentError
 from frostpress.links import LinkSummary, ParsedPage, parse_html, summarize
 from frostpress.markdown import MarkdownRenderer, Rendered
+from frostpress.output import link_or_copy, url_file
 from frostpress.pages import Page, PageMemo, PageSet, build_pageset, load_pages
 
 #: A URL generator yields ``(endpoint, values)`` pairs, as Frozen-Flask's generators do.
@@ -81,9 +80,9 @@ class Site:
             return found
 
     def summarize_links(
-        self, html: str, sidebar: tuple[tuple[str, str | None], str, str] | None
+        self, html: str, page_file: str, sidebar: tuple[tuple[str, str | None], str, str] | None
     ) -> LinkSummary:
-        """The links of the page at the current URL, resolved against the output files.
+        """The links of output file ``page_file``, resolved against the output files.
 
         The navigation is the same on every page of a chapter: it is parsed once per chapter
         (``sidebar`` is its key, its rendering, and the text inserted in the page)."""
@@ -100,8 +99,6 @@ class Site:
                 parsed = ParsedPage(page.links + nav.links, page.ids | nav.ids)
         if parsed is None:
             parsed = parse_html(html)
-        path = request.path
-        page_file = path[1:] + "index.html" if path.endswith("/") else path[1:]
         return summarize(
             parsed, page_file, self.link_files, self.settings.base_path, self._link_memo
         )
@@ -111,12 +108,19 @@ class Site:
         with self._lock:
             self._stale = True
 
+    def _body_key(self, page: Page) -> tuple[str, str]:
+        """The page's body and its cache key. The page is recorded as a dependency of the URL
+        being served, so that an incremental freeze knows which bodies each output file was
+        made from."""
+        if has_request_context():
+            g.setdefault("frostpress_deps", set()).add(page.slug)
+        body = page.read_body()
+        return body, self.renderer.cache_key(body, page.rel)
+
     def text(self, page: Page) -> str:
         """The readable text of a page body (for the search index), from its own small cache
         entry when there is one: reading it back is much cheaper than the whole rendering."""
-        if has_request_context():
-            g.setdefault("frostpress_deps", set()).add(page.slug)
-        key = self.renderer.cache_key(page.read_body(), page.rel)
+        _, key = self._body_key(page)
         data = self.cache.get(key + "-text")
         if data is not None:
             return data.decode("utf-8")
@@ -125,14 +129,8 @@ class Site:
         return text
 
     def rendered(self, page: Page) -> Rendered:
-        """The page body as HTML: from memory, from the disk cache, or rendered now.
-
-        The page is recorded as a dependency of the URL being served, so that an
-        incremental freeze knows which bodies each output file was made from."""
-        if has_request_context():
-            g.setdefault("frostpress_deps", set()).add(page.slug)
-        body = page.read_body()
-        key = self.renderer.cache_key(body, page.rel)
+        """The page body as HTML: from memory, from the disk cache, or rendered now."""
+        body, key = self._body_key(page)
         with self._lock:
             hit = self._memo.get(key)
             if hit is not None:
@@ -161,11 +159,11 @@ def get_site(app: Flask | None = None) -> Site:
     return site
 
 
-def keep_unchanged(pair: tuple[Path, Path], path: str, response: Any) -> None:
-    """When a URL renders to the bytes it had, put the previous file in the staging folder
-    (a hard link: no copy, same mtime); Frozen-Flask then finds it equal and writes nothing."""
+def keep_unchanged(pair: tuple[Path, Path], rel: str, response: Any) -> None:
+    """When output file ``rel`` renders to the bytes it had, put the previous file in the
+    staging folder (a hard link: no copy, same mtime); Frozen-Flask then finds it equal and
+    writes nothing."""
     staging, dest = pair
-    rel = path[1:] + "index.html" if path.endswith("/") else path[1:]
     previous = dest / rel
     data = response.get_data()
     try:
@@ -173,12 +171,7 @@ def keep_unchanged(pair: tuple[Path, Path], path: str, response: Any) -> None:
     except OSError:
         return
     if same:
-        target = staging / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            os.link(previous, target)
-        except OSError:
-            shutil.copy2(previous, target)
+        link_or_copy(previous, staging / rel)
 
 
 def record_deps(response: Any) -> Any:
@@ -188,6 +181,7 @@ def record_deps(response: Any) -> Any:
     if not site.collecting:
         return response
     site.url_deps[request.path] = sorted(g.get("frostpress_deps", ()))
+    rel = url_file(request.path)
     if (
         site.output_pair is not None
         and response.status_code == 200
@@ -195,9 +189,9 @@ def record_deps(response: Any) -> Any:
             response.direct_passthrough  # a static file: see freeze_site's skip
         )
     ):
-        keep_unchanged(site.output_pair, request.path, response)
+        keep_unchanged(site.output_pair, rel, response)
     if site.link_files is not None and response.mimetype == "text/html":
         site.link_summaries[request.path] = site.summarize_links(
-            response.get_data(as_text=True), g.get("frostpress_sidebar")
+            response.get_data(as_text=True), rel, g.get("frostpress_sidebar")
         )
     return response
