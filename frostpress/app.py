@@ -18,7 +18,7 @@ from frostpress.errors import ContentError, ContentErrors, FrostpressError
 from frostpress.markdown import MarkdownRenderer
 from frostpress.pages import display_path
 from frostpress.search import make_search_blueprint
-from frostpress.site import Site, get_site, record_deps
+from frostpress.site import Site, get_site, record_output
 from frostpress.templating import init_templating
 from frostpress.views import make_pages_blueprint, make_theme_blueprint, static_file
 
@@ -63,7 +63,7 @@ def create_app(
     app.register_blueprint(make_search_blueprint())
     app.add_url_rule("/static/<path:filename>", "static", static_file)
     init_templating(app)
-    app.after_request(record_deps)
+    app.after_request(record_output)
     app.register_error_handler(NotFound, _not_found)
     app.register_error_handler(Exception, _render_error)
     return app

@@ -174,7 +174,7 @@ def keep_unchanged(pair: tuple[Path, Path], rel: str, response: Any) -> None:
         link_or_copy(previous, staging / rel)
 
 
-def record_deps(response: Any) -> Any:
+def record_output(response: Any) -> Any:
     """after_request hook while freezing: remember which page bodies the URL just served was
     made from, and (with link checks) resolve the links of the HTML it returned."""
     site = get_site()
