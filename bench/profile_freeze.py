@@ -19,6 +19,7 @@ import sys
 import time
 from collections import defaultdict
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -105,15 +106,19 @@ def main(argv: list[str] | None = None) -> int:
     project = out / "frostpress" / f"profile{args.n}"
     shutil.rmtree(project, ignore_errors=True)
     project.mkdir(parents=True)
-    app = create_app(
-        project,
-        SITE_NAME="Benchmark",
-        CONTENT_DIR=str(pages),
-        OUTPUT_DIR=str(project / "site"),
-        CACHE_DIR=str(project / "cache"),
-    )
-    if args.no_change:
+    def make() -> Any:
+        return create_app(
+            project,
+            SITE_NAME="Benchmark",
+            CONTENT_DIR=str(pages),
+            OUTPUT_DIR=str(project / "site"),
+            CACHE_DIR=str(project / "cache"),
+        )
+
+    app = make()
+    if args.no_change:  # the re-freeze gets a new app, as a new process would
         freeze_site(app, jobs=1, check_links=link_warnings(app))
+        app = make()
     profiler = cProfile.Profile()
     started = time.perf_counter()
     profiler.enable()

@@ -23,13 +23,12 @@ from urllib.parse import unquote, urlsplit
 from flask import Flask, url_for
 from flask_frozen import Freezer, FrozenFlaskWarning, MissingURLGeneratorWarning
 
-from frostpress import __version__, deploy, discovery
+from frostpress import __version__, deploy, discovery, fingerprints
 from frostpress.assets import fingerprinted_names
 from frostpress.errors import ContentError, ContentErrors, UsageError
 from frostpress.links import LinkProblem, LinkSummary, ids_reader, problems_from
 from frostpress.output import link_or_copy, url_file
 from frostpress.site import Generator, Site, get_site
-from frostpress.theme import THEME_DIR
 from frostpress.views import static_filenames
 
 Task = tuple[str, dict[str, Any]]
@@ -116,58 +115,6 @@ def guard_destination(site: Site) -> Path:
     if dest.parent == dest:
         raise UsageError("refusing to freeze into the file-system root")
     return dest
-
-
-# --------------------------------------------------------------------------- fingerprints
-
-
-def _tree_digest(folders: list[Path]) -> str:
-    h = hashlib.blake2b(digest_size=16)
-    for folder in folders:
-        if not folder.is_dir():
-            continue
-        for path in sorted(folder.rglob("*")):
-            if path.is_file():
-                h.update(str(path.relative_to(folder)).encode() + b"\0")
-                h.update(path.read_bytes())
-    return h.hexdigest()
-
-
-def _code_digest() -> str:
-    """The site's own Python (build.py and anything it defines) can change any output."""
-    main = sys.modules.get("__main__")
-    main_file = getattr(main, "__file__", None)
-    if main_file and os.path.isfile(main_file):
-        return hashlib.blake2b(Path(main_file).read_bytes(), digest_size=16).hexdigest()
-    return ""
-
-
-def global_digest(site: Site, app: Flask) -> str:
-    """Everything outside the page sources that can change a page: settings, templates, static
-    files (their URLs may carry hashes), the site's code, Frostpress's version, and the
-    metadata of every page (navigation, titles, order)."""
-    h = hashlib.blake2b(digest_size=16)
-    h.update(__version__.encode())
-    h.update(json.dumps(site.settings.digest_items()).encode())
-    h.update(site.renderer.fingerprint.encode())
-    folders = [site.settings.templates_dir, THEME_DIR / "templates"]
-    h.update(_tree_digest(folders).encode())
-    h.update(_tree_digest([site.settings.static_dir, THEME_DIR / "static"]).encode())
-    h.update(_code_digest().encode())
-    h.update(site.pageset(drafts=False).meta_digest.encode())
-    h.update(repr(sorted(str(r) for r in app.url_map.iter_rules())).encode())
-    return h.hexdigest()
-
-
-def url_fingerprint(global_fp: str, deps: list[str], digests: dict[str, str]) -> str | None:
-    """Fingerprint of a page URL from the bodies it read; None when one of them is gone."""
-    h = hashlib.blake2b(global_fp.encode(), digest_size=16)
-    for slug in deps:
-        digest = digests.get(slug)
-        if digest is None:
-            return None
-        h.update(slug.encode() + b"\0" + digest.encode())
-    return h.hexdigest()
 
 
 # --------------------------------------------------------------------------- tasks
@@ -414,6 +361,8 @@ def freeze_site(
     site = get_site(app)
     dest = guard_destination(site)
     recover(dest)
+    if clean:  # no source is trusted by its stat
+        site.forget_pages()
     pages = site.pageset(drafts=False)  # read and validate everything before writing anything
     site.fragments.clear()
     site.asset_urls.clear()
@@ -423,8 +372,7 @@ def freeze_site(
     report = FreezeReport(destination=dest, urls=len(tasks), pages=len(pages.all()))
     report.warnings += _missing_generators(app, tasks)
 
-    digests = {p.slug: p.digest for p in pages.all()}
-    global_fp = global_digest(site, app)
+    fps = fingerprints.prepare(app, pages)
     manifest_file = _manifest_path(site, dest)
     old = {} if clean else _load_manifest(manifest_file).get("urls", {})
     endpoint_of = {url: endpoint for url, (endpoint, _) in zip(urls, tasks, strict=True)}
@@ -443,7 +391,7 @@ def freeze_site(
             return False
         if entry and skippable(endpoint_of.get(url)):
             same_file = entry["size"] == st.st_size and entry["mtime_ns"] == st.st_mtime_ns
-            if same_file and entry["fp"] == url_fingerprint(global_fp, entry["deps"], digests):
+            if same_file and entry["fp"] == fps.of(entry["deps"]):
                 link_or_copy(previous, Path(path))
                 return True
         # Rendered again. If the bytes come out the same, the previous file must end up in
@@ -506,7 +454,7 @@ def freeze_site(
             url_deps = deps.get(url, old.get(url, {}).get("deps"))
             if url_deps is None or url in warned or not path.is_file():
                 continue
-            fp = url_fingerprint(global_fp, url_deps, digests)
+            fp = fps.of(url_deps)
             st = path.stat()
             entries[url] = {
                 "fp": fp,

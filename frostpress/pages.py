@@ -9,6 +9,7 @@ import json
 import os
 import posixpath
 import re
+import time
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -17,6 +18,7 @@ from typing import Any
 
 from frostpress.errors import ContentError, ContentErrors
 from frostpress.frontmatter import split
+from frostpress.pagememo import PageMemo, StatKey, stat_key, trusted
 
 SOURCE_SUFFIXES = (".md", ".markdown")
 INDEX_STEMS = ("index", "_index")
@@ -481,15 +483,13 @@ def build_pageset(pages: Iterable[Page], drafts: bool = True) -> PageSet:
     )
 
 
-#: Pages already parsed, by source path. See ``load_pages``.
-PageMemo = dict[Path, Page]
-
-
 def load_pages(content_dir: Path, memo: PageMemo | None = None) -> list[Page]:
     """Read every source and collect every problem (raised together as ContentErrors).
 
-    With ``memo`` (kept by the caller between loads, as the preview does), a source whose
-    bytes hash as they did is not parsed again; ``memo`` is updated."""
+    With ``memo`` (kept by the caller between loads: the preview keeps it in memory, a
+    freeze loads it from the cache folder), a source whose stat is as it was when read is
+    not read again, and one whose bytes hash as they did is not parsed again; ``memo`` is
+    updated (see frostpress.pagememo)."""
     if not content_dir.is_dir():
         raise ContentErrors(
             [ContentError(display_path(content_dir), "content folder does not exist")]
@@ -497,15 +497,11 @@ def load_pages(content_dir: Path, memo: PageMemo | None = None) -> list[Page]:
     paths, problems = discover(content_dir)
     root = content_dir.resolve()
     pages: list[Page] = []
-    seen: PageMemo = {}
+    seen: dict[Path, Page] = {}
+    stats: dict[Path, StatKey] = {}
     for path in paths:
         try:
-            raw = path.read_bytes()
-            hit = memo.get(path) if memo is not None else None
-            if hit is not None and hit.digest == source_digest(raw):
-                page = hit  # build_pageset works on copies, so the memo's page stays as is
-            else:
-                page = load_page(path, root, raw)
+            page = _load_or_reuse(path, root, memo, stats)
             seen[path] = page
             pages.append(page)
         except ContentError as exc:
@@ -513,11 +509,40 @@ def load_pages(content_dir: Path, memo: PageMemo | None = None) -> list[Page]:
         except ContentErrors as exc:
             problems.extend(exc.errors)
     if memo is not None:
-        memo.clear()
-        memo.update(seen)
+        memo.replace_all(seen, stats)
     if problems:  # duplicate slugs among the pages that did load are reported too
         raise ContentErrors(problems + _index_by_slug(pages)[1])
     return pages
+
+
+def _load_or_reuse(
+    path: Path, root: Path, memo: PageMemo | None, stats: dict[Path, StatKey]
+) -> Page:
+    """One source: the memo's page when its stat is unchanged or its bytes hash the same
+    (build_pageset works on copies, so the memo's page stays as is); else parsed now."""
+    if memo is None:
+        return load_page(path, root)
+    try:
+        before = stat_key(path.stat())
+    except OSError:
+        return load_page(path, root)
+    page = memo.unchanged(path, before)
+    if page is not None:
+        stats[path] = before
+        return page
+    read_ns = time.time_ns()
+    raw = path.read_bytes()
+    hit = memo.get(path)
+    page = hit if hit is not None and hit.digest == source_digest(raw) else None
+    if page is None:
+        page = load_page(path, root, raw)
+    try:
+        after = stat_key(path.stat())
+    except OSError:
+        return page
+    if after == before and trusted(before, read_ns):  # settled while it was read
+        stats[path] = before
+    return page
 
 
 def load_pageset(content_dir: Path, drafts: bool = True, memo: PageMemo | None = None) -> PageSet:

@@ -9,15 +9,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, current_app, g, has_request_context, request
+from flask import Flask, current_app, g, request
 
 from frostpress.cache import DiskCache
 from frostpress.config import Settings
 from frostpress.errors import ContentError
+from frostpress.fingerprints import depend, recorded_deps
 from frostpress.links import LinkSummary, ParsedPage, parse_html, summarize
 from frostpress.markdown import MarkdownRenderer, Rendered
 from frostpress.output import link_or_copy, url_file
-from frostpress.pages import Page, PageMemo, PageSet, build_pageset, load_pages
+from frostpress.pagememo import PageMemo, load_memo, memo_file, save_memo
+from frostpress.pages import Page, PageSet, build_pageset, load_pages
 
 #: A URL generator yields ``(endpoint, values)`` pairs, as Frozen-Flask's generators do.
 Generator = Callable[[], Iterable[tuple[str, dict[str, Any]]]]
@@ -35,8 +37,9 @@ class Site:
     _pagesets: dict[bool, PageSet] = field(default_factory=dict)
     _stale: bool = True
     _lock: threading.RLock = field(default_factory=threading.RLock)
-    #: Pages already read, reused while their file is unchanged (see load_pageset).
-    page_memo: PageMemo = field(default_factory=dict)
+    #: Pages already read, reused while their file is unchanged (see frostpress.pagememo);
+    #: kept in the cache folder between processes.
+    page_memo: PageMemo = field(default_factory=PageMemo)
     _memo: OrderedDict[str, Rendered] = field(default_factory=OrderedDict)
     #: Problems met while rendering (template errors, missing templates), in order.
     render_errors: list[ContentError] = field(default_factory=list)
@@ -71,13 +74,32 @@ class Site:
             drafts = not self.collecting
         with self._lock:
             if self._pages is None or self._stale:
-                self._pages = load_pages(self.settings.content_dir, self.page_memo)
+                self._pages = self._load_pages()
                 self._pagesets.clear()
                 self._stale = False
             found = self._pagesets.get(drafts)
             if found is None:
                 found = self._pagesets[drafts] = build_pageset(self._pages, drafts=drafts)
             return found
+
+    def _load_pages(self) -> list[Page]:
+        content = self.settings.content_dir.resolve()
+        where = memo_file(self.settings.cache_dir, content)
+        if self._pages is None and not self.page_memo:
+            self.page_memo = load_memo(where, content)
+        pages = load_pages(content, self.page_memo)
+        save_memo(where, self.page_memo, content)
+        return pages
+
+    def forget_pages(self) -> None:
+        """Read every source again on next use, trusting no memo (``freeze --clean``)."""
+        with self._lock:
+            self.page_memo = PageMemo()
+            self._pages = None
+            self._stale = True
+            memo_file(self.settings.cache_dir, self.settings.content_dir.resolve()).unlink(
+                missing_ok=True
+            )
 
     def summarize_links(
         self, html: str, page_file: str, sidebar: tuple[tuple[str, str | None], str, str] | None
@@ -112,8 +134,7 @@ class Site:
         """The page's body and its cache key. The page is recorded as a dependency of the URL
         being served, so that an incremental freeze knows which bodies each output file was
         made from."""
-        if has_request_context():
-            g.setdefault("frostpress_deps", set()).add(page.slug)
+        depend(page.slug)
         body = page.read_body()
         return body, self.renderer.cache_key(body, page.rel)
 
@@ -180,7 +201,7 @@ def record_output(response: Any) -> Any:
     site = get_site()
     if not site.collecting:
         return response
-    site.url_deps[request.path] = sorted(g.get("frostpress_deps", ()))
+    site.url_deps[request.path] = recorded_deps()
     rel = url_file(request.path)
     if (
         site.output_pair is not None

@@ -12,6 +12,7 @@ from flask import Flask, g, render_template, request
 from markupsafe import Markup
 
 from frostpress.assets import asset_url
+from frostpress.fingerprints import depend
 from frostpress.pages import Chapter, Page, PageSet, display_path
 from frostpress.site import get_site
 from frostpress.theme import THEME_DIR
@@ -73,6 +74,7 @@ def sidebar(context: jinja2.runtime.Context) -> Markup:
     page = context.get("page")
     chapter = context.get("chapter")
     key = (request.script_root, chapter.key if isinstance(chapter, Chapter) else None)
+    depend(f"nav:{key[1] or ''}")
     html = site.fragments.get(key) if site.collecting else None
     if html is None:
         html = render_template("_sidebar.html", chapter=chapter)

@@ -5,11 +5,21 @@ from __future__ import annotations
 import mimetypes
 from typing import Any
 
-from flask import Blueprint, Response, abort, render_template, request, send_from_directory, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    render_template,
+    request,
+    send_from_directory,
+    url_for,
+)
 from jinja2 import TemplateNotFound
 from markupsafe import Markup
 
 from frostpress.errors import ContentError
+from frostpress.fingerprints import depend, fine_grained
 from frostpress.markdown import PAGE_LINK_RE, pygments_css
 from frostpress.pages import Page, display_path
 from frostpress.site import Site, get_site
@@ -72,12 +82,17 @@ def render_page(page: Page, status: int = 200) -> tuple[str, int]:
     rendered = site.rendered(page)
     pages = site.pageset()
     template = str(page.meta.get("template") or "page.html")
+    previous, following = pages.previous(page), pages.next(page)
+    fine_grained(current_app, page)
+    for neighbour in (previous, following):
+        if neighbour is not None:
+            depend(f"meta:{neighbour.slug}")
     context: dict[str, Any] = {
         "page": page,
         "content": Markup(resolve_page_links(rendered.html, site)),
         "toc": rendered.toc,
-        "previous_page": pages.previous(page),
-        "next_page": pages.next(page),
+        "previous_page": previous,
+        "next_page": following,
         "chapter": page.chapter,
     }
     try:

@@ -3,6 +3,8 @@ what a clean full build of the same sources gives."""
 
 from __future__ import annotations
 
+import os
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -82,3 +84,110 @@ def test_an_unchanged_site_is_skipped_whole(tmp_path: Path) -> None:
     rendered = int(again.stdout.split("(")[1].split(" rendered")[0])
     static = len([p for p in (root / "site" / "static").rglob("*") if p.is_file()])
     assert rendered == static
+
+
+def rendered_count(stdout: str) -> int:
+    return int(stdout.split("(")[1].split(" rendered")[0])
+
+
+CHAPTERS = {
+    f"0{c}-{name}/0{i}-{name}{i}.md": f"title: {name.title()} {i}\nsortorder: {c}0{i}\n\n"
+    f"Body of {name} {i}.\n"
+    for c, name in ((1, "alpha"), (2, "beta"), (3, "gamma"))
+    for i in (1, 2, 3)
+}
+
+
+def mtimes(site: Path) -> dict[str, int]:
+    return {p.relative_to(site).as_posix(): p.stat().st_mtime_ns for p in site.rglob("*.html")}
+
+
+def test_a_title_edit_renders_only_the_pages_that_show_the_title(tmp_path: Path) -> None:
+    root = write_site(tmp_path / "proj", CHAPTERS)
+    assert run_build(root, "freeze", "--jobs", "1").returncode == 0
+    before = mtimes(root / "site")
+    edit("content/02-beta/02-beta2.md", "title: Beta 2", "title: Beta two")(root)
+    again = run_build(root, "freeze", "--jobs", "1")
+    assert again.returncode == 0, again.stderr
+    after = mtimes(root / "site")
+    touched = {name for name in after if after[name] != before.get(name)}
+    # Its chapter's pages (navigation, previous/next links) change; the other chapters'
+    # pages are kept as they were.
+    assert {"beta/beta1.html", "beta/beta2.html", "beta/beta3.html"} <= touched
+    assert not touched & {f"{n}/{n}{i}.html" for n in ("alpha", "gamma") for i in (1, 2, 3)}
+    clean = run_build(root, "freeze", "--clean", "--jobs", "1", "--output", "clean")
+    assert clean.returncode == 0, clean.stderr
+    assert tree(root / "site") == tree(root / "clean")
+
+
+def test_a_neighbour_in_another_chapter_shows_the_new_title(tmp_path: Path) -> None:
+    root = write_site(tmp_path / "proj", CHAPTERS)
+    assert run_build(root, "freeze", "--jobs", "1").returncode == 0
+    edit("content/02-beta/01-beta1.md", "title: Beta 1", "title: Beta one")(root)
+    assert run_build(root, "freeze", "--jobs", "1").returncode == 0
+    assert "Beta one" in (root / "site" / "alpha" / "alpha3.html").read_text()  # its "next" link
+    clean = run_build(root, "freeze", "--clean", "--jobs", "1", "--output", "clean")
+    assert clean.returncode == 0, clean.stderr
+    assert tree(root / "site") == tree(root / "clean")
+
+
+SIDEBAR_WITH_EVERY_PAGE = """\
+<nav class="sidebar"><ul>
+{% for c in site.chapters %}{% for p in c.pages %}<li>{{ p.title }}</li>{% endfor %}{% endfor %}
+</ul></nav>
+"""
+
+
+def test_a_site_template_that_shows_every_title_is_rendered_again_everywhere(
+    tmp_path: Path,
+) -> None:
+    """Once the site overrides a theme template, a page may show any page's metadata: a
+    title edit then renders every page again."""
+    root = write_site(tmp_path / "proj", CHAPTERS)
+    add("templates/_sidebar.html", SIDEBAR_WITH_EVERY_PAGE)(root)
+    assert run_build(root, "freeze", "--jobs", "1").returncode == 0
+    edit("content/02-beta/02-beta2.md", "title: Beta 2", "title: Beta two")(root)
+    assert run_build(root, "freeze", "--jobs", "2").returncode == 0
+    assert "Beta two" in (root / "site" / "gamma" / "gamma3.html").read_text()
+    clean = run_build(root, "freeze", "--clean", "--jobs", "1", "--output", "clean")
+    assert clean.returncode == 0, clean.stderr
+    assert tree(root / "site") == tree(root / "clean")
+
+
+def settle(root: Path, seconds_ago: float = 3600) -> None:
+    """Give every source an old modification time, so that the page memo trusts its stat."""
+    old = time.time() - seconds_ago
+    for path in (root / "content").rglob("*.md"):
+        os.utime(path, (old, old))
+
+
+def test_sources_trusted_by_their_stat_still_show_every_edit(tmp_path: Path) -> None:
+    root = write_site(tmp_path / "proj", CHAPTERS)
+    settle(root)
+    assert run_build(root, "freeze", "--jobs", "1").returncode == 0
+    assert run_build(root, "freeze", "--jobs", "1").returncode == 0  # memo trusted now
+    path = root / "content" / "03-gamma" / "01-gamma1.md"
+    st = path.stat()
+    # The same size, and the old modification time put back: the change time still differs.
+    path.write_text(path.read_text().replace("Body of gamma 1", "Body of GAMMA 1"))
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+    again = run_build(root, "freeze", "--jobs", "1")
+    assert again.returncode == 0, again.stderr
+    assert "Body of GAMMA 1" in (root / "site" / "gamma" / "gamma1.html").read_text()
+    clean = run_build(root, "freeze", "--clean", "--jobs", "1", "--output", "clean")
+    assert clean.returncode == 0, clean.stderr
+    assert tree(root / "site") == tree(root / "clean")
+
+
+def test_freeze_clean_trusts_no_page_memo(tmp_path: Path) -> None:
+    """A page memo that lies (same stat, another title) is used by an incremental freeze
+    but never by ``freeze --clean``."""
+    root = write_site(tmp_path / "proj", CHAPTERS)
+    settle(root)
+    assert run_build(root, "freeze", "--jobs", "1").returncode == 0
+    (memo,) = (root / ".frostpress-cache").glob("pages-*.json")
+    memo.write_text(memo.read_text().replace('"Alpha 1"', '"Forged"'))
+    clean = run_build(root, "freeze", "--clean", "--jobs", "1")
+    assert clean.returncode == 0, clean.stderr
+    assert "Forged" not in (root / "site" / "alpha" / "alpha1.html").read_text()
+    assert "Alpha 1" in (root / "site" / "alpha" / "alpha1.html").read_text()
