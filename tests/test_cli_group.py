@@ -109,3 +109,12 @@ def test_an_edit_to_a_module_of_the_site_refreshes_every_page(tmp_path: Path) ->
     assert again.returncode == 0, again.stderr
     assert "second" in (root / "site" / "setup.html").read_text()
     assert "0 unchanged" in again.stdout
+
+
+def test_options_a_command_does_not_take_or_missing_folders_exit_2(tmp_path: Path) -> None:
+    root = write_site(tmp_path / "p")
+    runner = CliRunner()
+    missing = runner.invoke(make_cli(_factory(root)), ["freeze", "--content", "nowhere"])
+    assert missing.exit_code == 2 and "'nowhere' does not exist" in missing.output
+    ignored = runner.invoke(make_cli(_factory(root)), ["new", "A page", "--output", "x"])
+    assert ignored.exit_code == 2 and "No such option '--output'" in ignored.output
