@@ -26,18 +26,17 @@ import json
 import os
 import sys
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, g, has_request_context
+from flask import Flask
 
 from frostpress.pages import Page, PageSet
+from frostpress.site import Site, current_record
 from frostpress.theme import THEME_DIR
 
+#: The metadata of every page, as one input.
 SITE_META = "site:meta"
-#: Set on ``app.extensions`` by ``prepare``: may pages depend on their metadata alone?
-FINE_KEY = "frostpress.fine_deps"
 
 
 def _digest(items: Iterable[Any]) -> str:
@@ -74,6 +73,14 @@ def meta_digests(pages: PageSet) -> dict[str, str]:
     return out
 
 
+def input_digests(pages: PageSet) -> dict[str, str]:
+    """Digest of every input a URL can record: each page's source by slug, and the
+    metadata keys of ``meta_digests``."""
+    out = {p.slug: p.digest for p in pages.all()}
+    out.update(meta_digests(pages))
+    return out
+
+
 def _tree_digest(folders: list[Path]) -> str:
     h = hashlib.blake2b(digest_size=16)
     for folder in folders:
@@ -86,30 +93,65 @@ def _tree_digest(folders: list[Path]) -> str:
     return h.hexdigest()
 
 
-def _code_digest() -> str:
-    """The site's own Python (build.py and anything it defines) can change any output."""
-    main = sys.modules.get("__main__")
-    main_file = getattr(main, "__file__", None)
-    if main_file and os.path.isfile(main_file):
-        return hashlib.blake2b(Path(main_file).read_bytes(), digest_size=16).hexdigest()
-    return ""
+def _is_own_code(path: Path, root: Path) -> bool:
+    """A module file of the site's own code: inside the project, not in an environment."""
+    if root not in path.parents:
+        return False
+    parts = path.relative_to(root).parts
+    return not any(p in ("site-packages", "dist-packages") or p.startswith(".") for p in parts)
 
 
-def global_digest(app: Flask, pages: PageSet) -> str:
-    """Everything outside the page sources that can change any output file."""
+def code_files(root: Path) -> list[Path]:
+    """Every Python file that can change an output: build.py (the running script), every
+    module imported from the project folder, and Frostpress's own modules."""
+    engine = Path(__file__).resolve().parent
+    found: set[Path] = set(engine.rglob("*.py"))
+    root = root.resolve()
+    for module in list(sys.modules.values()):
+        name = getattr(module, "__file__", None)
+        if not name or not name.endswith(".py"):
+            continue
+        path = Path(name).resolve()
+        if _is_own_code(path, root) or (module.__name__ == "__main__" and os.path.isfile(path)):
+            found.add(path)
+    return sorted(found)
+
+
+def code_digest(root: Path) -> str:
+    """The site's own Python can change any output: a digest of all of it."""
+    h = hashlib.blake2b(digest_size=16)
+    for path in code_files(root):
+        h.update(str(path).encode() + b"\0")
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def global_digest(site: Site, app: Flask, pages: PageSet) -> str:
+    """Everything outside the page sources that can change any output file: settings,
+    templates, static files (their URLs may carry hashes), the site's code, Frostpress's
+    version, the URL rules, and the site's structure (not the pages' titles: see above)."""
     from frostpress import __version__
-    from frostpress.site import get_site
 
-    site = get_site(app)
     h = hashlib.blake2b(digest_size=16)
     h.update(__version__.encode())
     h.update(json.dumps(site.settings.digest_items()).encode())
     h.update(site.renderer.fingerprint.encode())
     h.update(_tree_digest([site.settings.templates_dir, THEME_DIR / "templates"]).encode())
     h.update(_tree_digest([site.settings.static_dir, THEME_DIR / "static"]).encode())
-    h.update(_code_digest().encode())
+    h.update(code_digest(site.settings.root).encode())
     h.update(structure_digest(pages).encode())
     h.update(repr(sorted(str(r) for r in app.url_map.iter_rules())).encode())
+    return h.hexdigest()
+
+
+def url_fingerprint(global_fp: str, deps: list[str], digests: dict[str, str]) -> str | None:
+    """Fingerprint of a URL from the inputs it recorded; None when one of them is gone."""
+    h = hashlib.blake2b(global_fp.encode(), digest_size=16)
+    for key in deps:
+        digest = digests.get(key)
+        if digest is None:
+            return None
+        h.update(key.encode() + b"\0" + digest.encode())
     return h.hexdigest()
 
 
@@ -131,56 +173,19 @@ def theme_templates_only(app: Flask) -> bool:
     return True
 
 
-@dataclass
-class Fingerprints:
-    """The inputs of one freeze, hashed: what ``url_fingerprint`` combines per URL."""
-
-    global_fp: str
-    digests: dict[str, str] = field(default_factory=dict)
-
-    def of(self, deps: list[str]) -> str | None:
-        """Fingerprint of a URL from its recorded inputs; None when one of them is gone."""
-        h = hashlib.blake2b(self.global_fp.encode(), digest_size=16)
-        for key in deps:
-            digest = self.digests.get(key)
-            if digest is None:
-                return None
-            h.update(key.encode() + b"\0" + digest.encode())
-        return h.hexdigest()
-
-
-def prepare(app: Flask, pages: PageSet) -> Fingerprints:
-    """Hash this build's inputs, and decide whether pages may depend on their own metadata
-    only (read by ``fine_grained`` while pages render)."""
-    app.extensions[FINE_KEY] = theme_templates_only(app)
-    digests = {p.slug: p.digest for p in pages.all()}
-    digests.update(meta_digests(pages))
-    return Fingerprints(global_digest(app, pages), digests)
-
-
 # --------------------------------------------------------------------------- recording
 
 
 def depend(key: str) -> None:
-    """Record that the URL being rendered shows input ``key`` (a slug for a page body, or a
-    metadata key as above)."""
-    if has_request_context():
-        g.setdefault("frostpress_deps", set()).add(key)
+    """Record that the build request being served shows metadata ``key`` (see above)."""
+    record = current_record()
+    if record is not None:
+        record.shown.add(key)
 
 
-def fine_grained(app: Flask, page: Page) -> None:
+def fine_grained(page: Page) -> None:
     """Called by the page view: this page's metadata dependencies are recorded one by one
     (its neighbours, its chapter's navigation) when the theme's templates render it."""
-    if not has_request_context() or not app.extensions.get(FINE_KEY):
-        return
-    if str(page.meta.get("template") or "page.html") == "page.html":
-        g.frostpress_fine = True
-
-
-def recorded_deps() -> list[str]:
-    """The inputs the current request recorded, ``site:meta`` included unless the view
-    declared finer metadata dependencies."""
-    deps = set(g.get("frostpress_deps", ()))
-    if not g.get("frostpress_fine"):
-        deps.add(SITE_META)
-    return sorted(deps)
+    record = current_record()
+    if record is not None and record.theme_only:
+        record.fine = str(page.meta.get("template") or "page.html") == "page.html"

@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import hashlib
-import json
 import os
 import posixpath
 import re
@@ -380,7 +379,6 @@ class PageSet:
     loose: list[Page]  # pages outside any chapter
     by_slug: dict[str, Page]
     by_rel: dict[str, Page]
-    meta_digest: str
     _position: dict[str, int] = field(default_factory=dict, repr=False)
 
     def __iter__(self) -> Iterator[Page]:
@@ -467,10 +465,6 @@ def build_pageset(pages: Iterable[Page], drafts: bool = True) -> PageSet:
             p.chapter = chapter
         chapters.append(chapter)
     ordered = loose + [p for c in chapters for p in c.pages]
-    digest = hashlib.blake2b(digest_size=16)
-    for p in ([home] if home else []) + ordered:
-        record = [p.rel, p.slug, p.title, p.sortorder, p.chapter_key, p.meta, p.draft]
-        digest.update(json.dumps(record, sort_keys=True, default=str).encode())
     return PageSet(
         pages=ordered,
         home=home,
@@ -478,7 +472,6 @@ def build_pageset(pages: Iterable[Page], drafts: bool = True) -> PageSet:
         loose=loose,
         by_slug=by_slug,
         by_rel={p.rel: p for p in by_slug.values()},
-        meta_digest=digest.hexdigest(),
         _position={p.slug: i for i, p in enumerate(ordered)},
     )
 
