@@ -36,8 +36,7 @@ REPO = Path(__file__).resolve().parent.parent
 
 BUILD_PY = """\
 from pathlib import Path
-from frostpress import create_app
-from frostpress.cli import main
+from frostpress import create_app, main
 
 def make_app(overrides=None):
     return create_app(Path(__file__).parent, overrides=overrides, SITE_NAME="Bench")

@@ -107,9 +107,15 @@ def code_files(root: Path) -> list[Path]:
     engine = Path(__file__).resolve().parent
     found: set[Path] = set(engine.rglob("*.py"))
     root = root.resolve()
+    # The standard library and installed packages are not the site's code (unless the
+    # project folder holds the environment, which _is_own_code excludes anyway).
+    elsewhere = tuple({os.path.join(p, "") for p in (sys.prefix, sys.base_prefix)})
+    inside = os.path.join(str(root), "")
     for module in list(sys.modules.values()):
         name = getattr(module, "__file__", None)
         if not name or not name.endswith(".py"):
+            continue
+        if name.startswith(elsewhere) and not name.startswith(inside):
             continue
         path = Path(name).resolve()
         if _is_own_code(path, root) or (module.__name__ == "__main__" and os.path.isfile(path)):

@@ -54,6 +54,9 @@ class PageMemo(dict[Path, "Page"]):
         super().__init__()
         self.stats: dict[Path, StatKey] = {}
         self.dirty = False
+        #: The JSON record of each page as loaded or last saved (by page identity), so that
+        #: saving does not encode unchanged pages again.
+        self.records: dict[Path, tuple[Page, dict[str, Any]]] = {}
 
     def unchanged(self, path: Path, key: StatKey) -> Page | None:
         """The memo's page for ``path`` when its stat says the file is as it was read."""
@@ -174,28 +177,33 @@ def load_memo(path: Path, content_dir: Path) -> PageMemo:
             return memo
         for rel, entry in data["pages"].items():
             source = content_dir / rel
-            memo[source] = page_from_record(entry["page"], source)
-            memo.stats[source] = (*entry["stat"],)
+            page = memo[source] = page_from_record(entry["page"], source)
+            memo.records[source] = (page, entry["page"])
+            if entry["stat"] is not None:  # else verified by its hash before it is reused
+                memo.stats[source] = (*entry["stat"],)
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return PageMemo()
     return memo
 
 
 def save_memo(path: Path, memo: PageMemo, content_dir: Path) -> None:
-    """Write the memo's trusted entries atomically; a memo that cannot be written is only
-    slower next time, never wrong."""
+    """Write the memo atomically (a page not trusted by its stat is saved without one, to be
+    verified by its hash); a memo that cannot be written is only slower next time, never
+    wrong."""
     from frostpress import __version__
 
     if not memo.dirty:
         return
     pages = {}
+    records = {}
     for source, page in memo.items():
-        key = memo.stats.get(source)
-        if key is None:
-            continue
-        record = page_record(page)
+        known = memo.records.get(source)
+        record = known[1] if known is not None and known[0] is page else page_record(page)
         if record is not None:
-            pages[page.rel] = {"stat": list(key), "page": record}
+            key = memo.stats.get(source)
+            pages[page.rel] = {"stat": None if key is None else list(key), "page": record}
+            records[source] = (page, record)
+    memo.records = records
     data = {"version": __version__, "content": str(content_dir), "pages": pages}
     tmp = path.with_name(f".tmp-{os.getpid()}-{path.name}")
     try:
