@@ -345,6 +345,10 @@ def run_preview(
         port,
         preview_app(app, hub),
         use_reloader=reload_code,
+        # The stat reloader checks the imported modules' files once a second. Werkzeug's
+        # watchdog reloader would watch every folder on sys.path recursively (the whole
+        # environment): over a second more before the first response, and a busy core.
+        reloader_type="stat",
         use_debugger=debug,
         threaded=True,
         extra_files=[str(Path(site.settings.root) / "build.py")],
