@@ -10,10 +10,10 @@ import hashlib
 import re
 from pathlib import Path
 
-from flask import url_for
+from flask import request, url_for
 
 from frostpress.markdown import pygments_css
-from frostpress.site import Site, get_site
+from frostpress.site import Site, current_record, get_site
 from frostpress.theme import THEME_DIR
 
 #: Suffixes of the files whose URLs carry a content hash.
@@ -76,8 +76,15 @@ def original_name(site: Site, filename: str) -> str:
 def asset_url(filename: str) -> str:
     """URL of a static asset (the site's or the theme's), fingerprinted for CSS and JS."""
     site = get_site()
-    hashed = fingerprinted_name(site, filename)
-    return url_for("static", filename=hashed or filename)
+    building = current_record() is not None  # a build's static files do not change under it
+    key = (request.script_root, filename)
+    url = site.memo.asset_urls.get(key) if building else None
+    if url is None:
+        hashed = fingerprinted_name(site, filename)
+        url = url_for("static", filename=hashed or filename)
+        if building:
+            site.memo.asset_urls[key] = url
+    return url
 
 
 def fingerprinted_names(site: Site, names: list[str]) -> list[str]:

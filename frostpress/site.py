@@ -85,6 +85,8 @@ class RenderMemo:
     )
     #: Content hashes of static files by (path, mtime_ns, size), for fingerprinted URLs.
     asset_hashes: dict[tuple[str, int, int], str] = field(default_factory=dict)
+    #: Asset URLs by (base path, file name), made once per build.
+    asset_urls: dict[tuple[str, str], str] = field(default_factory=dict)
 
 
 @dataclass
