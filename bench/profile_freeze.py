@@ -106,6 +106,7 @@ def main(argv: list[str] | None = None) -> int:
     project = out / "frostpress" / f"profile{args.n}"
     shutil.rmtree(project, ignore_errors=True)
     project.mkdir(parents=True)
+
     def make() -> Any:
         return create_app(
             project,

@@ -5,17 +5,25 @@
 For each size N the script makes a corpus with the kit (``make_corpus.py`` through
 ``run_references.sh --corpus-only``: the real Full Stack Python pages, cycled up to N and grouped
 in chapters of 50), then, for each run, builds it from a cold start with the reference tools
-(``run_references.sh --runs 1`` per tool) and with Frostpress in turn, every build a whole
-process under ``/usr/bin/time -v``. After Frostpress's cold freeze it measures the incremental
-builds a writer meets: a re-freeze with no change, one page's body edited, one page's title
-edited (its chapter's navigation changes), and a site template changed. Last, the preview
-server's first response. Every Frostpress build is checked the way the kit checks the
-references. The table goes to stdout and to ``<out>/results.md``; raw rows to CSV files.
+(``run_references.sh --runs 1`` per tool: floor-j2, Hugo, Eleventy, Zensical, and up to 1,000
+pages the floor, Pelican and Frozen-Flask) and with Frostpress in turn, every build a whole
+process under ``/usr/bin/time -v`` with its process tree sampled (bench/memory.py). After
+Frostpress's cold freeze it measures the incremental builds a writer meets: a re-freeze with no
+change, one page's body edited, one page's title edited (its chapter's navigation changes), and
+a site template changed, each with the number of output files whose bytes changed. Then the
+writer's loop of every tool (bench/loops.py): the rebuild after a one-page edit, and the time
+from the save until each tool's preview server shows it; and Frostpress's preview's first
+response from a cold start. Every build is checked the way the kit checks the references.
 
-Peak memory is GNU time's "Maximum resident set size". On Linux, ``wait4`` folds the peak of
-every reaped child into the parent's figure as a maximum, not a sum, so for Frostpress (a parent
-that forks a pool of workers) it is the peak of the largest single process, as for the
-references.
+The report (every figure, and every target with its goal) goes to stdout and to
+``<out>/results.md``, the charts to ``<out>/charts/`` (bench/charts.py), raw rows to CSV files.
+Timings are one batch on one machine: on a shared machine, other work competes with every
+build, so only ratios within the batch mean anything; the report gives the load average.
+
+Peak memory of one process is GNU time's "Maximum resident set size". On Linux, ``wait4`` folds
+the peak of every reaped child into the parent's figure as a maximum, not a sum, so for
+Frostpress (a parent that forks a pool of workers) it is the peak of the largest single process,
+as for the references. The process tree's figure is the sum over all its processes.
 """
 
 from __future__ import annotations
@@ -486,7 +494,7 @@ class Batch:
         if n > 5000:
             return ["floor-j2", "hugo"]
         if n > 1000:
-            return ["floor-j2", "hugo", "eleventy", "zensical", "floor"]
+            return ["floor-j2", "hugo", "eleventy", "zensical"]
         return list(REF_ORDER)
 
     def tree_row(self, tool: str, n: int, run: int, what: str, t: Timing) -> None:
