@@ -1,12 +1,16 @@
 """Profile one cold freeze in one process and show where the time goes.
 
-    python bench/profile_freeze.py [--n 1000] [--out bench-out] [--top 25] [--no-change]
+    python bench/profile_freeze.py [--n 1000] [--out bench-out] [--top 25]
+                                   [--no-change | --template-change]
 
 The freeze runs in this process with one job (``freeze_site(app, jobs=1)``, link check
 included) under cProfile, on the kit's chapter corpus of N pages, with a fresh output and
 cache. It prints the share of time by area (Markdown, Pygments, Jinja, Flask and Werkzeug
 test client, Frozen-Flask, Frostpress, hashing, file I/O) and the top functions by own time.
-The profile is saved as ``<out>/profile-<N>[-no-change].pstats`` (for ``python -m pstats``).
+With ``--no-change`` or ``--template-change`` the site is frozen once unprofiled and the second
+freeze (by a new app, as a new process would run it) is profiled: of the same sources, or after
+a site ``templates/page.html`` (the theme's, one word changed) makes every page render again
+from cached Markdown. The profile is saved as ``<out>/profile-<N>[-<mode>].pstats``.
 """
 
 from __future__ import annotations
@@ -99,6 +103,11 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="freeze once unprofiled, then profile a re-freeze with nothing changed",
     )
+    p.add_argument(
+        "--template-change",
+        action="store_true",
+        help="freeze once unprofiled, change the page template, profile the re-freeze",
+    )
     args = p.parse_args(argv)
     out = args.out.resolve()
     pages = make_corpus(args.kit.resolve(), args.n, out / "corpora" / f"c{args.n}")
@@ -117,8 +126,15 @@ def main(argv: list[str] | None = None) -> int:
         )
 
     app = make()
-    if args.no_change:  # the re-freeze gets a new app, as a new process would
+    mode = "-no-change" if args.no_change else "-template-change" if args.template_change else ""
+    if mode:  # the re-freeze gets a new app, as a new process would
         freeze_site(app, jobs=1, check_links=link_warnings(app))
+        if args.template_change:
+            theme = ROOT / "frostpress" / "theme" / "templates" / "page.html"
+            (project / "templates").mkdir()
+            (project / "templates" / "page.html").write_text(
+                theme.read_text().replace("Previous and next page", "Previous and next article")
+            )
         app = make()
     profiler = cProfile.Profile()
     started = time.perf_counter()
@@ -126,7 +142,7 @@ def main(argv: list[str] | None = None) -> int:
     report = freeze_site(app, jobs=1, check_links=link_warnings(app))
     profiler.disable()
     wall = time.perf_counter() - started
-    dump = out / f"profile-{args.n}{'-no-change' if args.no_change else ''}.pstats"
+    dump = out / f"profile-{args.n}{mode}.pstats"
     profiler.dump_stats(dump)
     shutil.rmtree(project, ignore_errors=True)
 

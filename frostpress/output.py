@@ -10,7 +10,9 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import os
+import secrets
 import shutil
+import subprocess
 import sys
 import unicodedata
 from pathlib import Path
@@ -64,6 +66,28 @@ def guard_destination(settings: Settings) -> Path:
     return dest
 
 
+def remove_later(folder: Path) -> None:
+    """Delete ``folder`` in a process of its own that nothing waits for: on some disks freeing
+    the blocks of files already written back costs milliseconds a file, seconds for a site.
+    The folder is renamed at once (``<name>.trash-...``); a build finds and removes what an
+    interrupted deletion left (see ``OutputWriter.recover``)."""
+    trash = folder.with_name(f"{folder.name}.trash-{os.getpid()}-{secrets.token_hex(4)}")
+    try:
+        folder.rename(trash)
+        subprocess.Popen(
+            [sys.executable, "-S", "-E", "-c", _REMOVE, str(trash)],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+    except OSError:
+        shutil.rmtree(trash if trash.exists() else folder, ignore_errors=True)
+
+
+_REMOVE = "import shutil, sys; shutil.rmtree(sys.argv[1], ignore_errors=True)"
+
+
 def _exchange(a: Path, b: Path) -> bool:
     """Atomically swap two folders (Linux renameat2 RENAME_EXCHANGE); False if unsupported."""
     if not sys.platform.startswith("linux"):
@@ -97,6 +121,8 @@ class OutputWriter:
                 shutil.rmtree(self.backup, ignore_errors=True)
         if self.staging.exists():
             shutil.rmtree(self.staging, ignore_errors=True)
+        for left in self.dest.parent.glob(f".{self.dest.name}.staging.trash-*"):
+            remove_later(left)  # a deletion interrupted before it was done
 
     def open(self) -> None:
         """Start an empty staging folder."""
@@ -148,7 +174,7 @@ class OutputWriter:
             self.staging.rename(self.dest)
             return
         if _exchange(self.staging, self.dest):
-            shutil.rmtree(self.staging, ignore_errors=True)  # now holds the previous site
+            remove_later(self.staging)  # now holds the previous site
             return
         self.dest.rename(self.backup)
         self.staging.rename(self.dest)
