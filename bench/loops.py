@@ -87,7 +87,9 @@ def server(cmd: list[str], cwd: Path, env: dict[str, str] | None, log: Path) -> 
 
 @dataclass
 class Appender:
-    """Appends marked paragraphs to one source file and restores it afterwards."""
+    """Appends marked paragraphs to one source file and restores it afterwards. A file with
+    other hard links (the benchmark's projects link the kit's corpus) is first replaced by a
+    copy of its own, so that no other name sees the edits."""
 
     path: Path
     label: str
@@ -96,6 +98,10 @@ class Appender:
 
     def __enter__(self) -> Appender:
         self.original = self.path.read_bytes()
+        if self.path.stat().st_nlink > 1:  # a hard link to a corpus file: edit a copy of it
+            tmp = self.path.with_name(self.path.name + ".copy")
+            tmp.write_bytes(self.original)
+            os.replace(tmp, self.path)
         return self
 
     def __exit__(self, *exc: object) -> None:
