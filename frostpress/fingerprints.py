@@ -34,6 +34,7 @@ from flask import Flask
 from frostpress.pages import Page, PageSet
 from frostpress.site import Site, current_record
 from frostpress.theme import THEME_DIR
+from frostpress.version import __version__
 
 #: The metadata of every page, as one input.
 SITE_META = "site:meta"
@@ -136,14 +137,12 @@ def global_digest(site: Site, app: Flask, pages: PageSet) -> str:
     """Everything outside the page sources that can change any output file: settings,
     templates, static files (their URLs may carry hashes), the site's code, Frostpress's
     version, the URL rules, and the site's structure (not the pages' titles: see above)."""
-    from frostpress import __version__
-
     h = hashlib.blake2b(digest_size=16)
     h.update(__version__.encode())
     h.update(json.dumps(site.settings.digest_items()).encode())
     h.update(site.renderer.fingerprint.encode())
-    h.update(_tree_digest([site.settings.templates_dir, THEME_DIR / "templates"]).encode())
-    h.update(_tree_digest([site.settings.static_dir, THEME_DIR / "static"]).encode())
+    h.update(_tree_digest(list(site.settings.template_folders)).encode())
+    h.update(_tree_digest(list(site.settings.static_folders)).encode())
     h.update(code_digest(site.settings.root).encode())
     h.update(structure_digest(pages).encode())
     h.update(repr(sorted(str(r) for r in app.url_map.iter_rules())).encode())

@@ -72,20 +72,28 @@ def remove_later(folder: Path) -> None:
     The folder is renamed at once (``<name>.trash-...``); a build finds and removes what an
     interrupted deletion left (see ``OutputWriter.recover``)."""
     trash = folder.with_name(f"{folder.name}.trash-{os.getpid()}-{secrets.token_hex(4)}")
+    quiet = subprocess.DEVNULL
     try:
         folder.rename(trash)
-        subprocess.Popen(
-            [sys.executable, "-S", "-E", "-c", _REMOVE, str(trash)],
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            start_new_session=True,
+        # A short-lived process starts the deleter and exits, so that nothing is left to reap.
+        subprocess.run(
+            [sys.executable, "-S", "-E", "-c", _START, sys.executable, str(trash)],
+            stdin=quiet,
+            stdout=quiet,
+            stderr=quiet,
+            check=True,
+            timeout=60,
         )
-    except OSError:
+    except (OSError, subprocess.SubprocessError):
         shutil.rmtree(trash if trash.exists() else folder, ignore_errors=True)
 
 
 _REMOVE = "import shutil, sys; shutil.rmtree(sys.argv[1], ignore_errors=True)"
+_START = (
+    "import subprocess, sys; subprocess.Popen([sys.argv[1], '-S', '-E', '-c', "
+    f"{_REMOVE!r}, sys.argv[2]], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, "
+    "stderr=subprocess.DEVNULL, start_new_session=True)"
+)
 
 
 def _exchange(a: Path, b: Path) -> bool:

@@ -21,6 +21,8 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from frostpress.version import __version__
+
 if TYPE_CHECKING:
     from frostpress.pages import Page
 
@@ -168,8 +170,6 @@ def memo_file(cache_dir: Path, content_dir: Path) -> Path:
 
 def load_memo(path: Path, content_dir: Path) -> PageMemo:
     """The memo saved at ``path`` (empty when missing, unreadable or of another version)."""
-    from frostpress import __version__
-
     memo = PageMemo()
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
@@ -190,8 +190,6 @@ def save_memo(path: Path, memo: PageMemo, content_dir: Path) -> None:
     """Write the memo atomically (a page not trusted by its stat is saved without one, to be
     verified by its hash); a memo that cannot be written is only slower next time, never
     wrong."""
-    from frostpress import __version__
-
     if not memo.dirty:
         return
     pages = {}

@@ -4,16 +4,12 @@ take no argument), its output file, and what decides whether its previous file c
 
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from flask import Flask, url_for
 
-from frostpress import __version__
 from frostpress.errors import ContentError, ContentErrors
 from frostpress.fingerprints import (
     global_digest,
@@ -23,7 +19,7 @@ from frostpress.fingerprints import (
 )
 from frostpress.output import OutputWriter, url_file
 from frostpress.pages import Page
-from frostpress.site import RECORD_KEY, BuildRecord, Site, get_site
+from frostpress.site import RECORD_KEY, BuildRecord, get_site
 
 Task = tuple[str, dict[str, Any]]
 #: Blueprints whose views read nothing but the settings, the templates, the static files'
@@ -159,24 +155,6 @@ def page_sources(app: Flask) -> dict[str, Page]:
 
 
 # --------------------------------------------------------------------------- the plan
-
-
-def manifest_path(site: Site, dest: Path) -> Path:
-    """Where the manifest of the builds into ``dest`` is kept."""
-    key = hashlib.blake2b(str(dest).encode(), digest_size=8).hexdigest()
-    return site.settings.cache_dir / f"manifest-{key}.json"
-
-
-def load_manifest(path: Path) -> dict[str, Any]:
-    """The previous build's manifest entries by URL ({} when there is none usable)."""
-    try:
-        data = json.loads(path.read_text())
-    except (OSError, ValueError):
-        return {}
-    if not isinstance(data, dict) or data.get("version") != __version__:
-        return {}
-    urls = data.get("urls")
-    return urls if isinstance(urls, dict) else {}
 
 
 def make_plan(app: Flask, output: OutputWriter, previous: dict[str, Any]) -> Plan:
