@@ -487,6 +487,7 @@ class Batch:
         self.started = now_utc()
         self.corpora: dict[int, Corpus] = {}
         self.loads: list[float] = []  # 1-minute load average as each build starts
+        self.pressure: list[float] = []  # CPU pressure (PSI "some", avg10) then, in %
 
     def tools_for(self, n: int) -> list[str]:
         if self.args.tools is not None:
@@ -625,6 +626,9 @@ class Batch:
                 if tool in slow:
                     continue
                 self.loads.append(os.getloadavg()[0])
+                psi = cpu_pressure()
+                if psi is not None:
+                    self.pressure.append(psi)
                 if tool == "frostpress":
                     wall = self.frostpress(project, run)
                 else:
@@ -669,6 +673,15 @@ def machine() -> str:
         f"{os.cpu_count()} CPUs ({cpu or platform.processor()}), {ram}, "
         f"{platform.system()} {platform.release()}, CPython {platform.python_version()}"
     )
+
+
+def cpu_pressure() -> float | None:
+    """The share of the last 10 s in which a runnable task waited for a CPU (Linux PSI)."""
+    try:
+        first = Path("/proc/pressure/cpu").read_text().split("\n", 1)[0]
+        return float(first.split("avg10=", 1)[1].split()[0])
+    except (OSError, IndexError, ValueError):
+        return None
 
 
 def commit() -> str:
@@ -937,17 +950,20 @@ def write_charts(fig: Figures, folder: Path) -> list[Path]:
 def report(batch: Batch, sizes: list[int]) -> str:
     """The results as Markdown: full builds, incremental builds, writer's loop, targets."""
     fig = collect(batch, sizes)
-    loads = batch.loads
+    loads, psi = batch.loads, batch.pressure
     load = f"{min(loads):.1f}-{max(loads):.1f}" if loads else "n/a"
+    waits = f"{min(psi):.0f}-{max(psi):.0f}%" if psi else "n/a"
     out = [
         "## Measured figures",
         "",
         f"Measured on {batch.started[:10]} on {machine()}; Frostpress engine at commit "
         f"{commit()}; {batch.args.runs} run(s) per tool, medians; chapters of {CHAPTER_SIZE} "
         f"pages. Load average (1 min) when each build started: {load}, on "
-        f"{os.cpu_count()} CPUs. These figures come from one batch on a shared machine: only "
-        "ratios within the batch are comparable, and a load above the CPU count means other "
-        "work competed with every build.",
+        f"{os.cpu_count()} CPUs; CPU pressure (the share of the last 10 s in which a runnable "
+        f"task waited for a CPU): {waits}. These figures come from one batch on a shared "
+        "machine: only ratios within the batch are comparable, and a load above the CPU count "
+        "means other work competed with every build (CPU time is less hurt by it than wall "
+        "time).",
         "",
         "### Full builds from a cold start",
         "",
