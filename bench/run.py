@@ -71,6 +71,7 @@ INC_HEADER = ["n", "run", "scenario", "wall_s", "peak_rss_kb", "rc", "rendered",
 INC_HEADER += ["changed", "valid", "note", "when"]
 LOOP_HEADER = ["tool", "n", "run", "mode", "seconds", "peak_rss_kb", "note", "when"]
 TREE_HEADER = ["tool", "n", "run", "what", "tree_kb", "rss_kb", "when"]
+COND_HEADER = ["tool", "n", "load1", "cpu_pressure", "when"]
 
 BUILD_PY = '''"""Benchmark project: one corpus, frozen by Frostpress."""
 
@@ -483,11 +484,10 @@ class Batch:
         self.inc_csv = self.out / "frostpress-incremental.csv"
         self.loop_csv = self.out / "loops.csv"
         self.tree_csv = self.out / "memory-tree.csv"
+        self.cond_csv = self.out / "conditions.csv"
         self.logs = self.out / "logs"
         self.started = now_utc()
         self.corpora: dict[int, Corpus] = {}
-        self.loads: list[float] = []  # 1-minute load average as each build starts
-        self.pressure: list[float] = []  # CPU pressure (PSI "some", avg10) then, in %
 
     def tools_for(self, n: int) -> list[str]:
         if self.args.tools is not None:
@@ -497,6 +497,13 @@ class Batch:
         if n > 1000:
             return ["floor-j2", "hugo", "eleventy", "zensical"]
         return list(REF_ORDER)
+
+    def conditions(self, tool: str, n: int) -> None:
+        """The machine's load as a build starts (kept for the report, also --report-only)."""
+        psi = cpu_pressure()
+        row = {"tool": tool, "n": n, "load1": f"{os.getloadavg()[0]:.2f}"}
+        row.update(cpu_pressure="" if psi is None else f"{psi:.1f}", when=now_utc())
+        append_csv(self.cond_csv, COND_HEADER, row)
 
     def tree_row(self, tool: str, n: int, run: int, what: str, t: Timing) -> None:
         row = {"tool": tool, "n": n, "run": run, "what": what, "tree_kb": t.tree_kb}
@@ -625,10 +632,7 @@ class Batch:
             for tool in order:
                 if tool in slow:
                     continue
-                self.loads.append(os.getloadavg()[0])
-                psi = cpu_pressure()
-                if psi is not None:
-                    self.pressure.append(psi)
+                self.conditions(tool, n)
                 if tool == "frostpress":
                     wall = self.frostpress(project, run)
                 else:
@@ -950,7 +954,10 @@ def write_charts(fig: Figures, folder: Path) -> list[Path]:
 def report(batch: Batch, sizes: list[int]) -> str:
     """The results as Markdown: full builds, incremental builds, writer's loop, targets."""
     fig = collect(batch, sizes)
-    loads, psi = batch.loads, batch.pressure
+    cond = [r for r in read_csv(batch.cond_csv) if r["when"] >= batch.started]
+    cond = [r for r in cond if int(r["n"]) in sizes]
+    loads = [float(r["load1"]) for r in cond]
+    psi = [float(r["cpu_pressure"]) for r in cond if r["cpu_pressure"]]
     load = f"{min(loads):.1f}-{max(loads):.1f}" if loads else "n/a"
     waits = f"{min(psi):.0f}-{max(psi):.0f}%" if psi else "n/a"
     out = [
