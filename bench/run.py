@@ -926,16 +926,22 @@ def targets_table(fig: Figures) -> list[str]:
 
 
 def write_charts(fig: Figures, folder: Path) -> list[Path]:
-    """build-time.svg (every tool, every size) and writers-loop-<N>.svg (every size)."""
+    """build-time.svg and build-cpu.svg (every tool, every size) and writers-loop-<N>.svg
+    (every size)."""
     folder.mkdir(parents=True, exist_ok=True)
     series: dict[str, dict[int, float]] = {}
     for (tool, n), v in sorted(fig.cold.items()):
         series.setdefault(tool, {})[n] = v
     order = [t for t in ["frostpress", *REF_ORDER] if t in series]
-    written = [folder / "build-time.svg"]
+    written = [folder / "build-time.svg", folder / "build-cpu.svg"]
     written[0].write_text(
         build_time_chart({t: series[t] for t in order}, "Cold build: seconds against pages")
     )
+    cpu: dict[str, dict[int, float]] = {}
+    for (tool, n), v in sorted(fig.cpu.items()):
+        cpu.setdefault(tool, {})[n] = v
+    title = "Cold build: CPU seconds (user + system) against pages"
+    written[1].write_text(build_time_chart({t: cpu[t] for t in order if t in cpu}, title))
     modes = ["cold build", *[LOOP_MODES[m] for m in ("rebuild", "serve-edit")]]
     for n in fig.sizes:
         bars: dict[str, dict[str, float | None]] = {}
