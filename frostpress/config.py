@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from frostpress.errors import SettingsError
+from frostpress.languages import check_language_settings
 
 ENV_PREFIX = "FROSTPRESS_"
 
@@ -58,6 +59,10 @@ class Settings:
     jobs: int = 0
     page_toc: bool = False
     strict: bool = False
+    languages: tuple[str, ...] = ()
+    translation_key: str = "translationKey"
+    theme_words: Mapping[str, Mapping[str, str]] | None = None
+    date_format: str = ""
 
     @property
     def base_path(self) -> str:
@@ -70,7 +75,7 @@ class Settings:
 
 
 _PATH_KEYS = {"content_dir", "output_dir", "templates_dir", "static_dir", "cache_dir"}
-_TUPLE_KEYS = {"markdown_extensions", "keep_files"}
+_TUPLE_KEYS = {"markdown_extensions", "keep_files", "languages"}
 _CHOICES = {"url_style": ("html", "pretty")}
 
 
@@ -115,6 +120,7 @@ def make_settings(root: str | Path, given: Mapping[str, Any]) -> Settings:
             values[key] = _coerce(key, value, root)
         except (TypeError, ValueError) as exc:
             problems.append(f"{key.upper()}: {exc}")
+    problems += check_language_settings(values)
     if problems:
         raise SettingsError(problems)
     settings = Settings(root=root, **values)
@@ -136,6 +142,13 @@ def _coerce(key: str, value: Any, root: Path) -> Any:
         if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
             raise TypeError(f"expected a list of strings, got {value!r}")
         return tuple(value)
+    if key == "theme_words":
+        if not isinstance(value, Mapping) or not all(
+            isinstance(v, Mapping) and all(isinstance(w, str) for w in v.values())
+            for v in value.values()
+        ):
+            raise TypeError("expected a mapping of language code to a mapping of words")
+        return {str(k): {str(w): t for w, t in v.items()} for k, v in value.items()}
     if key == "markdown_extension_configs":
         if not isinstance(value, Mapping) or not all(
             isinstance(v, Mapping) for v in value.values()

@@ -17,7 +17,8 @@ from frostpress.errors import ContentError
 from frostpress.links import LinkSummary, ParsedPage, parse_html, summarize
 from frostpress.markdown import MarkdownRenderer, Rendered
 from frostpress.output import link_or_copy, url_file
-from frostpress.pages import Page, PageMemo, PageSet, build_pageset, load_pages
+from frostpress.languages import build_site_pageset
+from frostpress.pages import Page, PageMemo, PageSet, load_pages
 
 #: A URL generator yields ``(endpoint, values)`` pairs, as Frozen-Flask's generators do.
 Generator = Callable[[], Iterable[tuple[str, dict[str, Any]]]]
@@ -76,7 +77,8 @@ class Site:
                 self._stale = False
             found = self._pagesets.get(drafts)
             if found is None:
-                found = self._pagesets[drafts] = build_pageset(self._pages, drafts=drafts)
+                found = build_site_pageset(self._pages, self.settings, drafts=drafts)
+                self._pagesets[drafts] = found
             return found
 
     def summarize_links(

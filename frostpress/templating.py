@@ -12,6 +12,7 @@ from flask import Flask, g, render_template, request
 from markupsafe import Markup
 
 from frostpress.assets import asset_url
+from frostpress.i18n import current_language, current_pages, site_languages_of
 from frostpress.pages import Chapter, Page, PageSet, display_path
 from frostpress.site import get_site
 from frostpress.theme import THEME_DIR
@@ -25,9 +26,12 @@ class SiteContext:
     name: str
     url: str
     description: str
-    language: str
-    pages: PageSet
+    language: str  # the BCP 47 tag of the language being served
+    pages: PageSet  # the pages of that language
     page_toc: bool
+    #: ``rtl`` or ``ltr`` on a site in several languages or in a right-to-left one, else ''.
+    direction: str = ""
+    multilingual: bool = False
 
     @property
     def chapters(self) -> list[Chapter]:
@@ -72,7 +76,10 @@ def sidebar(context: jinja2.runtime.Context) -> Markup:
     site = get_site()
     page = context.get("page")
     chapter = context.get("chapter")
-    key = (request.script_root, chapter.key if isinstance(chapter, Chapter) else None)
+    # The navigation of pages outside chapters is per language: '' (default) or 'fr/'.
+    lang = current_language().code
+    loose = None if lang == site_languages_of().default else f"{lang}/"
+    key = (request.script_root, chapter.key if isinstance(chapter, Chapter) else loose)
     html = site.fragments.get(key) if site.collecting else None
     if html is None:
         html = render_template("_sidebar.html", chapter=chapter)
@@ -122,13 +129,18 @@ def init_templating(app: Flask) -> None:
     def inject_site() -> dict[str, Any]:
         site = get_site()
         s = site.settings
+        language = current_language()
+        multilingual = site_languages_of().multilingual
+        rtl = language.direction == "rtl"
         return {
             "site": SiteContext(
                 name=s.site_name,
                 url=s.site_url,
                 description=s.site_description,
-                language=s.language,
-                pages=site.pageset(),
+                language=language.tag,
+                pages=current_pages(),
                 page_toc=s.page_toc,
+                direction=language.direction if multilingual or rtl else "",
+                multilingual=multilingual,
             )
         }

@@ -10,6 +10,7 @@ from jinja2 import TemplateNotFound
 from markupsafe import Markup
 
 from frostpress.errors import ContentError
+from frostpress.i18n import current_pages, use_language
 from frostpress.markdown import PAGE_LINK_RE, pygments_css
 from frostpress.pages import Page, display_path
 from frostpress.site import Site, get_site
@@ -41,7 +42,10 @@ def page_url(page: Page | None) -> str:
     key = (request.script_root, page.slug)
     url = site.url_memo.get(key)
     if url is None:
-        url = url_for("pages.index") if page.slug == "" else url_for("pages.page", slug=page.slug)
+        if page.slug == "" or page.home_of:  # lang=None: the default language's home
+            url = url_for("pages.index", lang=page.home_of or None)
+        else:
+            url = url_for("pages.page", slug=page.slug)
         site.url_memo[key] = url
     return url
 
@@ -70,7 +74,8 @@ def render_page(page: Page, status: int = 200) -> tuple[str, int]:
     """Render one page through its template (``template`` key, default page.html)."""
     site = get_site()
     rendered = site.rendered(page)
-    pages = site.pageset()
+    use_language(page)
+    pages = current_pages()
     template = str(page.meta.get("template") or "page.html")
     context: dict[str, Any] = {
         "page": page,
@@ -91,7 +96,7 @@ def render_page(page: Page, status: int = 200) -> tuple[str, int]:
 
 
 def index() -> tuple[str, int]:
-    pages = get_site().pageset()
+    pages = current_pages()
     if pages.home is not None:
         return render_page(pages.home)
     return render_template("index.html"), 200
@@ -104,7 +109,7 @@ def not_found_page() -> tuple[str, int]:
 
 def page_view(slug: str) -> tuple[str, int]:
     page = get_site().pageset().get(slug)
-    if page is None or page.slug == "":
+    if page is None or page.slug == "" or page.home_of:
         abort(404)
     return render_page(page)
 
