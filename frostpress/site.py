@@ -14,10 +14,10 @@ from flask import Flask, current_app, g, has_request_context, request
 from frostpress.cache import DiskCache
 from frostpress.config import Settings
 from frostpress.errors import ContentError
+from frostpress.languages import build_site_pageset
 from frostpress.links import LinkSummary, ParsedPage, parse_html, summarize
 from frostpress.markdown import MarkdownRenderer, Rendered
 from frostpress.output import link_or_copy, url_file
-from frostpress.languages import build_site_pageset
 from frostpress.pages import Page, PageMemo, PageSet, load_pages
 
 #: A URL generator yields ``(endpoint, values)`` pairs, as Frozen-Flask's generators do.
