@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from babel.dates import format_date
-from flask import Flask, current_app, g, has_app_context
+from flask import Flask, current_app, has_request_context, request
 from markupsafe import Markup
 
 from frostpress.languages import (
@@ -92,16 +92,24 @@ def site_languages_of(app: Flask | None = None) -> SiteLanguages:
     return found
 
 
+#: Where a request keeps the code of its language. Not ``g``: the freeze serves many
+#: requests inside one app context, whose ``g`` they would share.
+ENVIRON_KEY = "frostpress.lang"
+
+
+def _request_language() -> str | None:
+    return request.environ.get(ENVIRON_KEY) if has_request_context() else None
+
+
 def current_language() -> Language:
     """The language of what is being served: of the page, or of the ``/<lang>/`` route."""
-    code = g.get("frostpress_lang") if has_app_context() else None
-    return site_languages_of().get(code)
+    return site_languages_of().get(_request_language())
 
 
 def use_language(page: Page) -> None:
     """Serve the rest of this request in the language of ``page``."""
-    if page.lang:
-        g.frostpress_lang = page.lang
+    if page.lang and has_request_context():
+        request.environ[ENVIRON_KEY] = page.lang
 
 
 def current_pages() -> PageSet:
@@ -178,12 +186,12 @@ def language_name(page: Any) -> str:
 
 def _take_language(endpoint: str | None, values: dict[str, Any] | None) -> None:
     if values and endpoint in LANGUAGE_ENDPOINTS and "lang" in values:
-        g.frostpress_lang = values.pop("lang")
+        request.environ[ENVIRON_KEY] = values.pop("lang")
 
 
 def _add_language(endpoint: str, values: dict[str, Any]) -> None:
     if endpoint in LANGUAGE_ENDPOINTS and "lang" not in values:
-        code = g.get("frostpress_lang")
+        code = _request_language()
         if code:
             values["lang"] = code
 
