@@ -11,13 +11,12 @@ from typing import Any
 
 from flask import Blueprint, Flask, Response, abort, render_template, request, url_for
 
-from frostpress.i18n import current_pages
+from frostpress.i18n import language_pages
 from frostpress.pages import Page, PageSet, slugify
-from frostpress.site import get_site
+from frostpress.site import get_site, register_generator
 from frostpress.views import page_url, render_page
 
 #: Endpoints with arguments whose URLs Frostpress generates itself while freezing.
-GENERATED_ENDPOINTS = frozenset({"site.tag"})
 TOC_SLUG = "table-of-contents"
 
 
@@ -96,11 +95,11 @@ def table_of_contents() -> tuple[str, int]:
 
 
 def tags_index() -> tuple[str, int]:
-    return render_template("tags.html", tags=collect_tags(current_pages())), 200
+    return render_template("tags.html", tags=collect_tags(language_pages())), 200
 
 
 def tag_view(tag: str) -> tuple[str, int]:
-    found = collect_tags(current_pages()).get(tag)
+    found = collect_tags(language_pages()).get(tag)
     if found is None:
         abort(404)
     return render_template("tag.html", tag=found), 200
@@ -120,15 +119,15 @@ def robots() -> Response:
 
 def feed() -> Response:
     """An Atom feed of the dated pages, newest first (served as application/xml)."""
-    entries = dated_pages(current_pages())
+    entries = dated_pages(language_pages())
     newest = max((p.lastmod for p in entries if p.lastmod), default=None)
     xml = render_template("feed.xml", entries=entries, updated=iso_datetime(newest))
     return Response(xml, mimetype="application/xml")
 
 
-def tag_tasks(app: Flask) -> Iterable[tuple[str, dict[str, Any]]]:
-    """Freeze tasks: one tag page per tag of the published pages."""
-    for slug in collect_tags(get_site(app).pageset(drafts=False).in_language()):
+def tag_tasks() -> Iterable[tuple[str, dict[str, Any]]]:
+    """URL generator: one tag page per tag of the published pages."""
+    for slug in collect_tags(get_site().pageset().in_language()):
         yield "site.tag", {"tag": slug}
 
 
@@ -147,6 +146,7 @@ def init_app(app: Flask, url_style: str) -> None:
     bp.add_url_rule("/robots.txt", "robots", robots)
     bp.add_url_rule("/feed.xml", "feed", feed)
     app.register_blueprint(bp)
+    register_generator(app, tag_tasks, ("site.tag",))
     app.jinja_env.globals.update(
         absolute_url=absolute_url,
         canonical_url=canonical_url,

@@ -28,7 +28,7 @@ from frostpress.languages import (
     site_languages,
 )
 from frostpress.pages import Page, PageSet
-from frostpress.site import get_site
+from frostpress.site import get_site, register_generator
 
 #: Endpoints with a copy per language under ``/<lang>``.
 LANGUAGE_ENDPOINTS = (
@@ -112,7 +112,7 @@ def use_language(page: Page) -> None:
         request.environ[ENVIRON_KEY] = page.lang
 
 
-def current_pages() -> PageSet:
+def language_pages() -> PageSet:
     """The pages of the language being served (all of them on a one-language site)."""
     return get_site().pageset().in_language(current_language().code)
 
@@ -257,4 +257,4 @@ def init_app(app: Flask) -> None:
                 )
     app.url_value_preprocessor(_take_language)
     app.url_defaults(_add_language)
-    site.generators.append(lambda: language_tasks(app))
+    register_generator(app, lambda: language_tasks(app), LANGUAGE_ENDPOINTS)

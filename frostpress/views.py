@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import mimetypes
+from collections.abc import Iterator
 from typing import Any
 
 from flask import Blueprint, Response, abort, render_template, request, send_from_directory, url_for
@@ -10,7 +11,7 @@ from jinja2 import TemplateNotFound
 from markupsafe import Markup
 
 from frostpress.errors import ContentError
-from frostpress.i18n import current_pages, use_language
+from frostpress.i18n import language_pages, use_language
 from frostpress.markdown import PAGE_LINK_RE, pygments_css
 from frostpress.pages import Page, display_path
 from frostpress.site import Site, get_site
@@ -40,13 +41,13 @@ def page_url(page: Page | None) -> str:
         return ""
     site = get_site()
     key = (request.script_root, page.slug)
-    url = site.url_memo.get(key)
+    url = site.memo.urls.get(key)
     if url is None:
         if page.slug == "" or page.home_of:  # lang=None: the default language's home
             url = url_for("pages.index", lang=page.home_of or None)
         else:
             url = url_for("pages.page", slug=page.slug)
-        site.url_memo[key] = url
+        site.memo.urls[key] = url
     return url
 
 
@@ -75,7 +76,7 @@ def render_page(page: Page, status: int = 200) -> tuple[str, int]:
     site = get_site()
     rendered = site.rendered(page)
     use_language(page)
-    pages = current_pages()
+    pages = language_pages()
     template = str(page.meta.get("template") or "page.html")
     context: dict[str, Any] = {
         "page": page,
@@ -96,7 +97,7 @@ def render_page(page: Page, status: int = 200) -> tuple[str, int]:
 
 
 def index() -> tuple[str, int]:
-    pages = current_pages()
+    pages = language_pages()
     if pages.home is not None:
         return render_page(pages.home)
     return render_template("index.html"), 200
@@ -128,6 +129,25 @@ def static_file(filename: str) -> Response:
         css = pygments_css(site.settings.pygments_style, site.settings.pygments_dark_style)
         return Response(css, mimetype="text/css")
     abort(404)
+
+
+def page_tasks() -> Iterator[tuple[str, dict[str, Any]]]:
+    """URL generator of the pages blueprint: the home page, the 404 page, every page."""
+    yield "pages.index", {}
+    yield "pages.not_found", {}
+    for page in get_site().pageset().pages:
+        yield "pages.page", {"slug": page.slug}
+
+
+def static_tasks() -> Iterator[tuple[str, dict[str, Any]]]:
+    """URL generator of the static files: each under its name, and CSS and JavaScript also
+    under their fingerprinted names."""
+    from frostpress.assets import fingerprinted_names
+
+    site = get_site()
+    names = static_filenames(site)
+    for name in names + fingerprinted_names(site, names):
+        yield "static", {"filename": name}
 
 
 def static_filenames(site: Site) -> list[str]:
