@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from babel.dates import format_date
-from flask import Flask, current_app, has_request_context, request
+from flask import Flask, current_app, has_request_context, request, url_for
 from markupsafe import Markup
 
 from frostpress.languages import (
@@ -181,6 +181,20 @@ def language_name(page: Any) -> str:
     return str(language.locale.get_display_name(current_language().locale) or language.tag)
 
 
+def not_found_rules() -> list[str]:
+    """``_redirects`` rules that answer a missing page under ``/<lang>/`` with that
+    language's 404 page (hosts apply them only where no file exists)."""
+    state = site_languages_of()
+    if not state.multilingual:
+        return []
+    base = request.script_root if has_request_context() else ""
+    return [
+        f"{base}/{code}/* {url_for('pages.not_found', lang=code)} 404"
+        for code in state.languages
+        if code != state.default
+    ]
+
+
 # --------------------------------------------------------------------------- routes
 
 
@@ -237,6 +251,7 @@ def init_app(app: Flask) -> None:
         original_page=original_page,
         language_of=language_of,
         language_name=language_name,
+        not_found_rules=not_found_rules,
     )
     app.jinja_env.filters["date_text"] = date_text
     if not state.multilingual:

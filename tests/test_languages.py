@@ -113,6 +113,9 @@ def test_each_language_has_its_home_its_pages_and_its_own_routes(site: Path) -> 
     assert {"fr/guide/intro.html", "ar/guide/intro.html", "ja/guide/intro.html"} <= files
     assert "fr.html" not in files  # a language's home is /fr/, not a page /fr.html
     assert "<title>Bienvenue · Handbook</title>" in read(site, "fr/index.html")
+    redirects = read(site, "_redirects").splitlines()  # each language's own 404 on Netlify
+    assert "/fr/* /fr/404.html 404" in redirects and "/ja/* /ja/404.html 404" in redirects
+    assert not any(line.startswith("/en/") for line in redirects)
 
 
 def test_the_switcher_lists_the_translations_and_marks_the_current_one(site: Path) -> None:
@@ -415,3 +418,58 @@ def test_listing_one_language_builds_the_same_bytes_as_listing_none(tmp_path: Pa
         assert result.returncode == 0, result.stderr
     assert tree(plain / "site") == tree(one / "site")
     assert b'<html lang="en">' in tree(one / "site")["guide/intro.html"]
+
+
+GUIDE_PAGE = Path(__file__).parent.parent / "content" / "03-site" / "05-multilingual.md"
+
+
+def guide_files() -> dict[str, str]:
+    """The example of the guide's page: each "`path`:" line and the code block after it."""
+    text = GUIDE_PAGE.read_text(encoding="utf-8")
+    found = re.findall(r"^`([^`]+)`:\n\n```\w*\n(.*?)^```$", text, re.M | re.S)
+    return dict(found)
+
+
+def test_the_guide_example_builds_as_the_guide_says(tmp_path: Path) -> None:
+    files = guide_files()
+    assert "build.py" in files and "content/fr/boiling.md" in files
+    project = tmp_path / "kettles"
+    for rel, text in files.items():
+        (project / rel).parent.mkdir(parents=True, exist_ok=True)
+        (project / rel).write_text(text, encoding="utf-8")
+    result = run_build(project, "freeze")
+    assert result.returncode == 0, result.stderr
+    out = project / "site"
+    text = GUIDE_PAGE.read_text(encoding="utf-8")
+    listed = re.findall(r"^\| (`[^|]+`) \|", text, re.M)
+    for cell in listed:  # every file of the table exists, for fr/ and for ar/
+        for name in re.findall(r"`([^`]+)`", cell):
+            assert (out / name).is_file(), name
+            if name.startswith("fr/") and name != "fr/boiling.html":
+                assert (out / name.replace("fr/", "ar/", 1)).is_file(), name
+    assert hreflangs(read(out, "fr/boiling.html")) == {
+        "en": "https://kettles.example.org/boiling.html",
+        "fr": "https://kettles.example.org/fr/boiling.html",
+        "x-default": "https://kettles.example.org/boiling.html",
+    }
+    arabic = read(out, "ar/boiling.html")
+    assert html_tag(arabic) == '<html lang="ar" dir="rtl">'
+    assert 'class="untranslated-banner"' in arabic and 'href="/boiling.html"' in arabic
+    assert "ar/boiling.html" in read(out, "sitemap.xml")
+    assert '<a href="/ar/boiling.html">' in read(out, "ar/index.html")  # generated home
+
+
+def test_the_guide_shows_the_error_of_an_unknown_language(tmp_path: Path) -> None:
+    shown = re.search(r"```text\n(content/fr/boiling\.md:3: lang: .*)\n```", GUIDE_PAGE.read_text())
+    assert shown is not None
+    files = guide_files()
+    lines = files["content/fr/boiling.md"].split("\n")
+    lines.insert(2, "lang: xx")  # the third line, under the title
+    files["content/fr/boiling.md"] = "\n".join(lines)
+    project = tmp_path / "kettles"
+    for rel, body in files.items():
+        (project / rel).parent.mkdir(parents=True, exist_ok=True)
+        (project / rel).write_text(body, encoding="utf-8")
+    result = run_build(project, "freeze")
+    assert result.returncode != 0
+    assert shown.group(1) in result.stdout + result.stderr
