@@ -208,7 +208,8 @@ def global_digest(site: Site, app: Flask) -> str:
     h.update(__version__.encode())
     h.update(json.dumps(site.settings.digest_items()).encode())
     h.update(site.renderer.fingerprint.encode())
-    h.update(_tree_digest([site.settings.templates_dir, THEME_DIR / "templates"]).encode())
+    templates = [site.settings.templates_dir, THEME_DIR / "templates", THEME_DIR / "words"]
+    h.update(_tree_digest(templates).encode())
     h.update(_tree_digest([site.settings.static_dir, THEME_DIR / "static"]).encode())
     h.update(code_digest(site.settings.root).encode())
     h.update(site.pageset(drafts=False).meta_digest.encode())

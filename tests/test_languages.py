@@ -473,3 +473,22 @@ def test_the_guide_shows_the_error_of_an_unknown_language(tmp_path: Path) -> Non
     result = run_build(project, "freeze")
     assert result.returncode != 0
     assert shown.group(1) in result.stdout + result.stderr
+
+
+def test_a_second_freeze_keeps_every_file_and_an_edit_reaches_the_translations(
+    tmp_path: Path,
+) -> None:
+    project = write(tmp_path / "p")
+    first = run_build(project, "freeze")
+    assert first.returncode == 0, first.stderr
+    before = tree(project / "site")
+    again = run_build(project, "freeze")
+    static = [rel for rel in before if rel.startswith("static/")]  # always copied again
+    assert f"({len(static)} rendered, {len(before) - len(static)} unchanged" in again.stdout
+    assert tree(project / "site") == before
+    french = project / "content" / "fr" / "a-propos.md"
+    french.write_text(french.read_text().replace("translationKey: about\n", ""))
+    third = run_build(project, "freeze")
+    assert third.returncode == 0, third.stderr
+    assert "hreflang" not in read(project / "site", "about.html")
+    assert "language-switcher" not in read(project / "site", "fr/a-propos.html")
