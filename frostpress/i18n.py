@@ -203,6 +203,15 @@ def _take_language(endpoint: str | None, values: dict[str, Any] | None) -> None:
         request.environ[ENVIRON_KEY] = values.pop("lang")
 
 
+def _language_from_path() -> None:
+    """An address under ``/<lang>/`` that no route knows is answered in that language (the
+    preview's 404 page); routes and pages set their own language."""
+    if ENVIRON_KEY not in request.environ:
+        top = request.path.lstrip("/").split("/", 1)[0]
+        if top in site_languages_of().languages:
+            request.environ[ENVIRON_KEY] = top
+
+
 def _add_language(endpoint: str, values: dict[str, Any]) -> None:
     if endpoint in LANGUAGE_ENDPOINTS and "lang" not in values:
         code = _request_language()
@@ -271,5 +280,6 @@ def init_app(app: Flask) -> None:
                     strict_slashes=rule.strict_slashes,
                 )
     app.url_value_preprocessor(_take_language)
+    app.before_request(_language_from_path)
     app.url_defaults(_add_language)
     register_generator(app, lambda: language_tasks(app), LANGUAGE_ENDPOINTS)

@@ -192,6 +192,10 @@ def test_navigation_stays_in_the_page_language(site: Path) -> None:
     assert 'data-index="/fr/search-index.json"' in html
     crumbs = nav(html, "breadcrumbs")
     assert '<a href="/fr/">Handbook</a>' in crumbs
+    for home in ("index.html", "fr/index.html", "ja/index.html"):  # pages outside chapters
+        links = re.findall(r'href="([^"]+)"', nav(read(site, home), "sidebar"))
+        assert links and all(link.startswith(f"/{home[:-10]}") for link in links), home
+    assert "/about.html" in nav(read(site, "index.html"), "sidebar")
     english = nav(read(site, "guide/intro.html"), "sidebar")
     assert "/fr/" not in english and "/ja/" not in english and ">Guide</a>" in english
 
@@ -281,6 +285,9 @@ def test_site_words_override_the_theme(tmp_path: Path) -> None:
     assert '<time datetime="2024-05-01">2024-05-01</time>' in html
     english = app.test_client().get("/guide/intro.html").get_data(as_text=True)
     assert ">Skip</a>" in english
+    missing = app.test_client().get("/fr/no-such-page.html")
+    assert missing.status_code == 404
+    assert "<h1>Page introuvable</h1>" in missing.get_data(as_text=True)
 
 
 @pytest.mark.parametrize(
