@@ -225,13 +225,11 @@ def language_tasks(app: Flask) -> Iterable[tuple[str, dict[str, Any]]]:
     other routes without arguments, whose endpoints these tasks name."""
     from frostpress.discovery import collect_tags  # discovery's views use this module
 
-    state = site_languages_of(app)
+    state = site_languages_of(app)  # the default language's routes have no prefix
     pages = get_site(app).pageset(drafts=False)
     for code, subset in pages.languages.items():
         if code == state.default:
             yield from ((e, {}) for e in LANGUAGE_ENDPOINTS[2:] if e != "site.tag")
-            if subset.home is not None and subset.home.home_of:
-                yield "pages.index", {"lang": code}
             continue
         for endpoint in LANGUAGE_ENDPOINTS:
             if endpoint != "site.tag":

@@ -499,3 +499,20 @@ def test_a_second_freeze_keeps_every_file_and_an_edit_reaches_the_translations(
     assert third.returncode == 0, third.stderr
     assert "hreflang" not in read(project / "site", "about.html")
     assert "language-switcher" not in read(project / "site", "fr/a-propos.html")
+
+
+def test_the_default_language_may_have_its_own_folder(tmp_path: Path) -> None:
+    pages = {
+        "en/index.md": "---\ntitle: Home\n---\nHi.\n",
+        "en/kettles.md": "---\ntitle: Kettles\n---\nK.\n",
+        "fr/index.md": "---\ntitle: Accueil\n---\nSalut.\n",
+        "fr/kettles.md": "---\ntitle: Bouilloires\n---\nB.\n",
+    }
+    project = write(tmp_path / "p", BUILD_PY.replace('"ar", "ja"', '"ja"'), pages)
+    result = run_build(project, "freeze")
+    assert result.returncode == 0, result.stderr
+    out = project / "site"
+    assert "<title>Home · Handbook</title>" in read(out, "index.html")
+    assert not (out / "en.html").exists() and not (out / "en/index.html").exists()
+    assert hreflangs(read(out, "fr/kettles.html"))["en"] == "https://example.org/en/kettles.html"
+    assert hreflangs(read(out, "index.html"))["fr"] == "https://example.org/fr/"
