@@ -16,10 +16,10 @@ from urllib.parse import unquote, urlsplit
 from flask import Flask, url_for
 
 from frostpress.errors import ContentError, ContentErrors
+from frostpress.languages import WORDS_DIR
 from frostpress.output import OutputWriter, url_file
 from frostpress.pages import Page
 from frostpress.site import RECORD_KEY, BuildRecord, Site, get_site
-from frostpress.theme import THEME_DIR
 from frostpress.version import __version__
 
 Task = tuple[str, dict[str, Any]]
@@ -208,9 +208,9 @@ def global_digest(site: Site, app: Flask) -> str:
     h.update(__version__.encode())
     h.update(json.dumps(site.settings.digest_items()).encode())
     h.update(site.renderer.fingerprint.encode())
-    templates = [site.settings.templates_dir, THEME_DIR / "templates", THEME_DIR / "words"]
-    h.update(_tree_digest(templates).encode())
-    h.update(_tree_digest([site.settings.static_dir, THEME_DIR / "static"]).encode())
+    folders = [*site.settings.template_folders, WORDS_DIR]  # WORDS_DIR: the theme's words
+    h.update(_tree_digest(folders).encode())
+    h.update(_tree_digest(list(site.settings.static_folders)).encode())
     h.update(code_digest(site.settings.root).encode())
     h.update(site.pageset(drafts=False).meta_digest.encode())
     h.update(repr(sorted(str(r) for r in app.url_map.iter_rules())).encode())
