@@ -64,13 +64,19 @@ class SiteLanguages:
         return found
 
 
+#: Pages generated in every language (a home page without index.md, the contents, the
+#: tags): their switcher lists the same page in each language.
+LISTING_ENDPOINTS = ("pages.index", "site.table_of_contents", "site.tags")
+
+
 @dataclass(frozen=True)
 class Translation:
-    """One entry of a page's language switcher."""
+    """One entry of a language switcher: a page, or a generated page, in one language."""
 
     language: Language
-    page: Page
+    url: str
     current: bool
+    page: Page | None = None
 
     @property
     def tag(self) -> str:
@@ -141,25 +147,41 @@ def date_text(day: datetime.date | None) -> str:
 
 def translations(page: Any) -> list[Translation]:
     """The page and its translations, for the switcher and hreflang links ([] when it has
-    none). Untranslated copies are left out, except the page itself."""
-    if not isinstance(page, Page):
+    none). Untranslated copies are left out, except the page itself. Without a page, the
+    generated page being served in each language, when it is one of LISTING_ENDPOINTS."""
+    if isinstance(page, Page):
+        return _page_translations(page)
+    state = site_languages_of()
+    endpoint = request.endpoint if has_request_context() else None
+    if not state.multilingual or endpoint not in LISTING_ENDPOINTS:
         return []
+    here = current_language().code
+    return [
+        Translation(language, url_for(endpoint, lang=code), code == here)
+        for code, language in state.languages.items()
+    ]
+
+
+def _page_translations(page: Page) -> list[Translation]:
+    from frostpress.views import page_url  # the views use this module
+
     group = get_site().pageset().translations.get(page.slug, ())
     if not any(p is page for p in group):
         return []
     state = site_languages_of()
     shown = [
-        Translation(state.get(p.lang), p, p is page)
+        Translation(state.get(p.lang), page_url(p), p is page, p)
         for p in group
         if p is page or not p.untranslated
     ]
     return shown if len(shown) > 1 else []
 
 
-def x_default(page: Any) -> Page | None:
-    """The page readers of no listed language get: the default language's translation."""
+def x_default(page: Any) -> Translation | None:
+    """Where readers of no listed language go: the default language's translation."""
     found = translations(page)
-    return next((t.page for t in found if t.page.lang == site_languages_of().default), None)
+    default = site_languages_of().default
+    return next((t for t in found if t.language.code == default), None)
 
 
 def original_page(page: Any) -> Page | None:

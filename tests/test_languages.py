@@ -516,3 +516,18 @@ def test_the_default_language_may_have_its_own_folder(tmp_path: Path) -> None:
     assert not (out / "en.html").exists() and not (out / "en/index.html").exists()
     assert hreflangs(read(out, "fr/kettles.html"))["en"] == "https://example.org/en/kettles.html"
     assert hreflangs(read(out, "index.html"))["fr"] == "https://example.org/fr/"
+
+
+def test_generated_pages_link_to_the_same_page_in_every_language(site: Path) -> None:
+    html = read(site, "fr/tags.html")
+    switcher = nav(html, "language-switcher")
+    assert '<a href="/tags.html" hreflang="en" lang="en" dir="ltr">English</a>' in switcher
+    assert '<span aria-current="page" lang="fr" dir="ltr">Français</span>' in switcher
+    assert hreflangs(read(site, "ja/table-of-contents.html")) == {
+        "en": "https://example.org/table-of-contents.html",
+        "fr": "https://example.org/fr/table-of-contents.html",
+        "ar": "https://example.org/ar/table-of-contents.html",
+        "ja": "https://example.org/ja/table-of-contents.html",
+        "x-default": "https://example.org/table-of-contents.html",
+    }
+    assert "language-switcher" not in read(site, "fr/tags/debut.html")  # tags differ
