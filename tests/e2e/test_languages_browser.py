@@ -77,3 +77,11 @@ def test_search_finds_pages_in_the_page_language(page: Any, langs_url: str) -> N
     results.first.wait_for()
     hrefs = [results.nth(i).get_attribute("href") for i in range(results.count())]
     assert hrefs and all(h.startswith("/fr/") for h in hrefs)
+
+
+@pytest.mark.parametrize(
+    "path", ["/ar/guide/intro.html", "/fr/guide/setup.html", "/ja/tags.html", "/guide/intro.html"]
+)
+def test_pages_in_every_language_pass_axe(page: Any, langs_url: str, axe: Any, path: str) -> None:
+    page.goto(langs_url + path)
+    assert axe(page) == []
