@@ -148,6 +148,16 @@ def make_settings(root: str | Path, given: Mapping[str, Any]) -> Settings:
     return settings
 
 
+def _coerce_words(value: Any) -> dict[str, dict[str, str]]:
+    """THEME_WORDS: language tag -> English text -> the word in that language."""
+    if not isinstance(value, Mapping) or not all(
+        isinstance(v, Mapping) and all(isinstance(w, str) for w in v.values())
+        for v in value.values()
+    ):
+        raise TypeError("expected a mapping of language code to a mapping of words")
+    return {str(k): {str(w): t for w, t in v.items()} for k, v in value.items()}
+
+
 def _coerce(key: str, value: Any, root: Path) -> Any:
     default = Settings.__dataclass_fields__[key].default
     if key in _PATH_KEYS:
@@ -161,12 +171,7 @@ def _coerce(key: str, value: Any, root: Path) -> Any:
             raise TypeError(f"expected a list of strings, got {value!r}")
         return tuple(value)
     if key == "theme_words":
-        if not isinstance(value, Mapping) or not all(
-            isinstance(v, Mapping) and all(isinstance(w, str) for w in v.values())
-            for v in value.values()
-        ):
-            raise TypeError("expected a mapping of language code to a mapping of words")
-        return {str(k): {str(w): t for w, t in v.items()} for k, v in value.items()}
+        return _coerce_words(value)
     if key == "markdown_extension_configs":
         if not isinstance(value, Mapping) or not all(
             isinstance(v, Mapping) for v in value.values()
