@@ -58,6 +58,10 @@ class Settings:
     jobs: int = 0
     page_toc: bool = False
     strict: bool = False
+    #: Seconds one page may take to render before it is stopped (0: no limit).
+    render_timeout: int = 10
+    #: Seconds a build waits for another build of the same output folder (0: fail at once).
+    lock_wait: int = 60
 
     @property
     def base_path(self) -> str:
@@ -66,9 +70,15 @@ class Settings:
 
     def digest_items(self) -> list[tuple[str, str]]:
         """Settings as sorted (name, repr) pairs: the part of every cache key they own."""
-        return sorted((f.name, repr(getattr(self, f.name))) for f in fields(self))
+        return sorted(
+            (f.name, repr(getattr(self, f.name)))
+            for f in fields(self)
+            if f.name not in _NOT_IN_OUTPUT
+        )
 
 
+#: Settings that bound how a build runs and never change what it writes.
+_NOT_IN_OUTPUT = {"render_timeout", "lock_wait"}
 _PATH_KEYS = {"content_dir", "output_dir", "templates_dir", "static_dir", "cache_dir"}
 _TUPLE_KEYS = {"markdown_extensions", "keep_files"}
 _CHOICES = {"url_style": ("html", "pretty")}
