@@ -23,7 +23,7 @@ from urllib.parse import unquote, urlsplit
 from flask import Flask, url_for
 from flask_frozen import Freezer, FrozenFlaskWarning, MissingURLGeneratorWarning
 
-from frostpress import __version__, deploy, discovery
+from frostpress import __version__, deploy, discovery, owners
 from frostpress.assets import fingerprinted_names
 from frostpress.errors import ContentError, ContentErrors, UsageError
 from frostpress.links import LinkProblem, LinkSummary, ids_reader, problems_from
@@ -421,6 +421,7 @@ def freeze_site(
     urls = task_urls(app, tasks)
     _refuse_unsafe_urls(urls, tasks)
     report = FreezeReport(destination=dest, urls=len(tasks), pages=len(pages.all()))
+    report.warnings += owners.check_plan(app, tasks, urls)
     report.warnings += _missing_generators(app, tasks)
 
     digests = {p.slug: p.digest for p in pages.all()}
