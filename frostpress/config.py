@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from frostpress.errors import SettingsError
+from frostpress.pages import unsafe_character
 
 ENV_PREFIX = "FROSTPRESS_"
 
@@ -161,6 +162,8 @@ def _coerce(key: str, value: Any, root: Path) -> Any:
             raise TypeError(f"expected a URL, got {value!r}")
         if value and not (value.startswith(("http://", "https://")) and urlsplit(value).netloc):
             raise ValueError(f"expected an absolute http(s) URL, got {value!r}")
+        if any(ch.isspace() or not ch.isprintable() or ch in '"<>\\' for ch in value):
+            raise ValueError(f"a URL holds no spaces, quotes or control characters: {value!r}")
         return value
     if isinstance(default, bool):
         if isinstance(value, str) and value.lower() in (
@@ -185,4 +188,7 @@ def _coerce(key: str, value: Any, root: Path) -> Any:
         return str(value)  # FROSTPRESS_SITE_NAME=2024 is the text "2024"
     if not isinstance(value, str):
         raise TypeError(f"expected text, got {value!r}")
+    bad = unsafe_character(value)
+    if bad:
+        raise ValueError(f"holds the control character {bad}, which feeds cannot carry")
     return value

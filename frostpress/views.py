@@ -10,7 +10,7 @@ from jinja2 import TemplateNotFound
 from markupsafe import Markup
 
 from frostpress.errors import ContentError
-from frostpress.markdown import PAGE_LINK_RE, pygments_css
+from frostpress.markdown import PAGE_LINK_RE, pygments_css, unsafe_link_warnings
 from frostpress.pages import Page, display_path
 from frostpress.site import Site, get_site
 from frostpress.theme import THEME_DIR
@@ -70,6 +70,9 @@ def render_page(page: Page, status: int = 200) -> tuple[str, int]:
     """Render one page through its template (``template`` key, default page.html)."""
     site = get_site()
     rendered = site.rendered(page)
+    if rendered.unsafe_links:
+        shown = display_path(page.source)
+        site.render_warnings += unsafe_link_warnings(shown, page.body_line, rendered)
     pages = site.pageset()
     template = str(page.meta.get("template") or "page.html")
     context: dict[str, Any] = {
