@@ -4,8 +4,6 @@ folder swapped in only after a whole build, parallel workers, and skipping of un
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import hashlib
 import json
 import multiprocessing
@@ -23,10 +21,11 @@ from urllib.parse import unquote, urlsplit
 from flask import Flask, url_for
 from flask_frozen import Freezer, FrozenFlaskWarning, MissingURLGeneratorWarning
 
-from frostpress import __version__, deploy, discovery, owners
+from frostpress import __version__, deploy, discovery, outdir, owners
 from frostpress.assets import fingerprinted_names
 from frostpress.errors import ContentError, ContentErrors, UsageError
 from frostpress.links import LinkProblem, LinkSummary, ids_reader, problems_from
+from frostpress.lock import build_lock
 from frostpress.output import link_or_copy, url_file
 from frostpress.site import Generator, Site, get_site
 from frostpress.theme import THEME_DIR
@@ -115,6 +114,7 @@ def guard_destination(site: Site) -> Path:
         )
     if dest.parent == dest:
         raise UsageError("refusing to freeze into the file-system root")
+    outdir.check_destination(dest, known=_manifest_path(site, dest).exists())
     return dest
 
 
@@ -314,56 +314,6 @@ class LinkReporter(Protocol):
     def report(self, problems: list[LinkProblem], site: Site) -> list[str]: ...
 
 
-def _staging_for(dest: Path) -> Path:
-    return dest.parent / f".{dest.name}.staging"
-
-
-def _backup_for(dest: Path) -> Path:
-    return dest.parent / f".{dest.name}.previous"
-
-
-def recover(dest: Path) -> None:
-    """Undo what an interrupted build left behind: a stale staging folder, or a swap that
-    stopped half-way (only possible where the system cannot exchange folders atomically)."""
-    backup = _backup_for(dest)
-    if backup.exists():
-        if not dest.exists():
-            backup.rename(dest)
-        else:
-            shutil.rmtree(backup, ignore_errors=True)
-    staging = _staging_for(dest)
-    if staging.exists():
-        shutil.rmtree(staging, ignore_errors=True)
-
-
-def _exchange(a: Path, b: Path) -> bool:
-    """Atomically swap two folders (Linux renameat2 RENAME_EXCHANGE); False if unsupported."""
-    if not sys.platform.startswith("linux"):
-        return False
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
-        renameat2 = libc.renameat2
-    except (OSError, AttributeError):
-        return False
-    at_fdcwd, rename_exchange = -100, 2
-    rc = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange)
-    return bool(rc == 0)
-
-
-def swap_into_place(staging: Path, dest: Path) -> None:
-    """Make ``staging`` the new ``dest``; at every instant a whole site is at ``dest``."""
-    if not dest.exists():
-        staging.rename(dest)
-        return
-    if _exchange(staging, dest):
-        shutil.rmtree(staging, ignore_errors=True)  # now holds the previous site
-        return
-    backup = _backup_for(dest)
-    dest.rename(backup)
-    staging.rename(dest)
-    shutil.rmtree(backup, ignore_errors=True)
-
-
 def _keep_files(dest: Path, staging: Path, names: tuple[str, ...]) -> None:
     """Carry files a user keeps in the output on purpose (CNAME, .git, ...) into staging."""
     for name in names:
@@ -405,15 +355,29 @@ def freeze_site(
     progress: Callable[[int, int], None] | None = None,
     check_links: LinkReporter | None = None,
 ) -> FreezeReport:
-    """Build the whole site into a staging folder and swap it into place.
+    """Build the whole site into a staging folder and swap it into place, holding the
+    output folder's build lock.
 
     Raises ContentErrors (every problem at once) or UsageError; the previous output is then
     left as it was.
     """
+    site = get_site(app)
+    dest = guard_destination(site)  # refused before anything, even the lock, is written
+    with build_lock(site.settings.cache_dir, dest, site.settings.lock_wait):
+        return _freeze_site(app, jobs=jobs, clean=clean, progress=progress, check_links=check_links)
+
+
+def _freeze_site(
+    app: Flask,
+    *,
+    jobs: int | None,
+    clean: bool,
+    progress: Callable[[int, int], None] | None,
+    check_links: LinkReporter | None,
+) -> FreezeReport:
     started = time.perf_counter()
     site = get_site(app)
     dest = guard_destination(site)
-    recover(dest)
     pages = site.pageset(drafts=False)  # read and validate everything before writing anything
     site.fragments.clear()
     site.asset_urls.clear()
@@ -422,6 +386,7 @@ def freeze_site(
     _refuse_unsafe_urls(urls, tasks)
     report = FreezeReport(destination=dest, urls=len(tasks), pages=len(pages.all()))
     report.warnings += owners.check_plan(app, tasks, urls)
+    report.warnings += outdir.static_warnings(site.settings.static_dir, site.settings.root)
     report.warnings += _missing_generators(app, tasks)
 
     digests = {p.slug: p.digest for p in pages.all()}
@@ -429,8 +394,8 @@ def freeze_site(
     manifest_file = _manifest_path(site, dest)
     old = {} if clean else _load_manifest(manifest_file).get("urls", {})
     endpoint_of = {url: endpoint for url, (endpoint, _) in zip(urls, tasks, strict=True)}
-    staging = _staging_for(dest)
-    staging.mkdir(parents=True)
+    staging, leftovers = outdir.prepare_staging(dest)
+    report.warnings += leftovers
     if clean:  # nothing cached before this build is read; what it renders is cached anew
         site.cache.clear()
 
@@ -521,7 +486,7 @@ def freeze_site(
         tmp = manifest_file.with_suffix(".tmp")
         tmp.write_text(json.dumps({"version": __version__, "urls": entries}))
         manifest_file.unlink(missing_ok=True)  # a crash after the swap must not trust it
-        swap_into_place(staging, dest)
+        report.warnings += outdir.swap_into_place(staging, dest)
         os.replace(tmp, manifest_file)
     finally:
         site.collecting = False

@@ -288,8 +288,7 @@ def check_site_path(path: str) -> str:
         raise ValueError(f"alias {path!r} must be a path inside the site, like /old-page.html")
     if any(ch.isspace() or not ch.isprintable() for ch in text):
         raise ValueError(
-            f"alias {path!r} must not hold spaces or control characters "
-            "(write a space as %20)"
+            f"alias {path!r} must not hold spaces or control characters (write a space as %20)"
         )
     if any(ch in text for ch in "?#*"):
         raise ValueError(f"alias {path!r} must be a plain path, without '?', '#' or '*'")

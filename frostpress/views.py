@@ -11,6 +11,7 @@ from markupsafe import Markup
 
 from frostpress.errors import ContentError
 from frostpress.markdown import PAGE_LINK_RE, pygments_css, unsafe_link_warnings
+from frostpress.outdir import stays_inside
 from frostpress.pages import Page, display_path
 from frostpress.site import Site, get_site
 from frostpress.theme import THEME_DIR
@@ -119,7 +120,9 @@ def static_file(filename: str) -> Response:
     site = get_site()
     filename = original_name(site, filename)  # a fingerprinted name serves its file
     for folder in (site.settings.static_dir, THEME_DIR / "static"):
-        if (folder / filename).is_file():
+        if (folder / filename).is_file() and stays_inside(
+            folder / filename, (site.settings.root, folder)
+        ):
             mimetype = mimetypes.guess_type(filename)[0] or "application/octet-stream"
             return send_from_directory(folder, filename, mimetype=mimetype, max_age=0)
     if filename == "pygments.css":
@@ -135,6 +138,11 @@ def static_filenames(site: Site) -> list[str]:
         if folder.is_dir():
             for path in folder.rglob("*"):
                 rel = path.relative_to(folder)
-                if path.is_file() and not any(part.startswith(".") for part in rel.parts):
+                hidden = any(part.startswith(".") for part in rel.parts)
+                if (
+                    path.is_file()
+                    and not hidden
+                    and stays_inside(path, (site.settings.root, folder))
+                ):
                     names.add(rel.as_posix())
     return sorted(names)
