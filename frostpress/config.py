@@ -63,6 +63,8 @@ class Settings:
     render_timeout: int = 10
     #: Seconds a build waits for another build of the same output folder (0: fail at once).
     lock_wait: int = 60
+    #: Host names the preview answers for, besides IP addresses, localhost and this machine.
+    preview_hosts: tuple[str, ...] = ()
 
     @property
     def base_path(self) -> str:
@@ -79,9 +81,9 @@ class Settings:
 
 
 #: Settings that bound how a build runs and never change what it writes.
-_NOT_IN_OUTPUT = {"render_timeout", "lock_wait"}
+_NOT_IN_OUTPUT = {"render_timeout", "lock_wait", "preview_hosts"}
 _PATH_KEYS = {"content_dir", "output_dir", "templates_dir", "static_dir", "cache_dir"}
-_TUPLE_KEYS = {"markdown_extensions", "keep_files"}
+_TUPLE_KEYS = {"markdown_extensions", "keep_files", "preview_hosts"}
 _CHOICES = {"url_style": ("html", "pretty")}
 
 

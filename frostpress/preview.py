@@ -26,6 +26,7 @@ from werkzeug.middleware.dispatcher import DispatcherMiddleware
 from werkzeug.serving import is_running_from_reloader, run_simple
 
 from frostpress.errors import ContentErrors, UsageError
+from frostpress.preview_guard import PreviewGuard
 from frostpress.site import Site, get_site
 from frostpress.theme import THEME_DIR
 
@@ -344,7 +345,7 @@ def run_preview(
     run_simple(
         host,
         port,
-        preview_app(app, hub),
+        PreviewGuard(preview_app(app, hub), host, site.settings.preview_hosts),
         use_reloader=reload_code,
         use_debugger=debug,
         threaded=True,
