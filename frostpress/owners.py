@@ -189,29 +189,24 @@ _OWN_NAMES = {
 }
 
 
-def site_claims(
-    app: Flask, tasks: Sequence[tuple[str, dict[str, Any]]], urls: Sequence[str]
-) -> list[tuple[str, Owner]]:
-    """The (output file, owner) claims of a freeze plan: one per task, one per old URL that
-    only ``_redirects`` answers (a forced redirect hides whatever file is there), and one
-    per file kept from the previous output (KEEP_FILES)."""
+#: One planned output: (endpoint, values, output file).
+Planned = tuple[str, dict[str, Any], str]
+
+
+def site_claims(app: Flask, planned: Sequence[Planned]) -> list[tuple[str, Owner]]:
+    """The (output file, owner) claims of a freeze plan: one per planned file, one per old
+    URL that only ``_redirects`` answers (a forced redirect hides whatever file is there),
+    and one per file kept from the previous output (KEEP_FILES)."""
     from frostpress.deploy import alias_page_path
     from frostpress.site import get_site
 
     site = get_site(app)
-    claims = [
-        (file, task_owner(app, endpoint, values, file))
-        for (endpoint, values), file in zip(tasks, map(url_file, urls), strict=True)
-    ]
+    claims = [(file, task_owner(app, endpoint, values, file)) for endpoint, values, file in planned]
     for page in site.pageset(drafts=False).all():
         for alias in page.aliases:
             if alias_page_path(alias) is None:
-                owner = Owner(
-                    f"a redirect (alias) of {display_path(page.source)}",
-                    display_path(page.source),
-                    page.source,
-                    "aliases",
-                )
+                shown = display_path(page.source)
+                owner = Owner(f"a redirect (alias) of {shown}", shown, page.source, "aliases")
                 claims.append((url_file(alias), owner))
     for name in site.settings.keep_files:
         claims.append((name, Owner(f"the file {name} kept from the previous output", name)))
@@ -250,15 +245,13 @@ def source_warnings(sources: Iterable[Path], root: Path) -> list[str]:
     return out
 
 
-def check_plan(
-    app: Flask, tasks: Sequence[tuple[str, dict[str, Any]]], urls: Sequence[str]
-) -> list[str]:
+def check_plan(app: Flask, planned: Sequence[Planned]) -> list[str]:
     """Refuse a freeze plan in which an output file has two owners (ContentErrors naming
     both); return the portability warnings of its files and sources."""
     from frostpress.errors import ContentErrors
     from frostpress.site import get_site
 
-    claims = site_claims(app, tasks, urls)
+    claims = site_claims(app, planned)
     problems = conflicts(claims)
     if problems:
         raise ContentErrors(problems)
