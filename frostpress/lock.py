@@ -102,7 +102,11 @@ def _acquire(path: Path, dest: Path, wait: float) -> IO[str]:
     deadline = time.monotonic() + wait
     warned = False
     while True:
-        fh = open(path, "a+", encoding="utf-8")  # noqa: SIM115 - returned, or closed here
+        try:
+            fh = open(path, "a+", encoding="utf-8")  # noqa: SIM115 - returned, or closed here
+        except FileNotFoundError:  # the holder just removed the cache folder it had made
+            path.parent.mkdir(parents=True, exist_ok=True)
+            continue
         if _try_lock(fh, path):
             return fh
         fh.close()
