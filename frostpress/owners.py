@@ -114,13 +114,13 @@ def _error(kind: str, file_a: str, a: Owner, file_b: str, b: Owner) -> ContentEr
         message = f"{file_a} would be written by {at.what} and by {other.what}"
     elif kind == "case":
         message = (
-            f"{at.what} and {other.what} would write {file_a} and {file_b}: "
-            "names that differ only by case are one file on Windows, macOS and many hosts"
+            f"{a.what} would write {file_a} and {b.what} {file_b}: names that differ only "
+            "by case are one file on Windows, macOS and many hosts"
         )
     else:
         message = (
-            f"{at.what} and {other.what} would write {file_a} as a file and "
-            f"as the folder of {file_b}"
+            f"{a.what} would write the file {file_a}, and {b.what} would write {file_b} "
+            "in a folder of that name"
         )
     return at.error(message + "; every output file needs exactly one source")
 

@@ -287,11 +287,12 @@ def check_site_path(path: str) -> str:
     if not text or "://" in text or text.startswith("//") or "\\" in text or "\0" in text:
         raise ValueError(f"alias {path!r} must be a path inside the site, like /old-page.html")
     if any(ch.isspace() or not ch.isprintable() for ch in text):
+        raise ValueError(f"alias {path!r} must not hold spaces or control characters")
+    if any(ch in text for ch in "?#*%"):
         raise ValueError(
-            f"alias {path!r} must not hold spaces or control characters (write a space as %20)"
+            f"alias {path!r} must be a plain path, without '?', '#', '*' or '%' "
+            "(write it as it reads, not percent-encoded)"
         )
-    if any(ch in text for ch in "?#*"):
-        raise ValueError(f"alias {path!r} must be a plain path, without '?', '#' or '*'")
     segments = text.strip("/").split("/")
     if any(seg in (".", "..") for seg in segments):
         raise ValueError(f"alias {path!r} must not contain '.' or '..' segments")
@@ -352,6 +353,9 @@ def load_page(path: Path, content_dir: Path, raw: bytes | None = None) -> Page:
         return _load_page(path, content_dir, read_source(path) if raw is None else raw)
     except ContentError as exc:  # name the file as the user sees it
         raise ContentError(display_path(path), exc.message, exc.line) from None
+    except ContentErrors as exc:
+        shown = display_path(path)
+        raise ContentErrors([ContentError(shown, e.message, e.line) for e in exc.errors]) from None
 
 
 def _load_page(path: Path, content_dir: Path, raw: bytes) -> Page:

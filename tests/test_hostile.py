@@ -5,6 +5,7 @@ debugger never listens beyond this machine."""
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -341,3 +342,356 @@ def test_odd_files_and_values_are_content_errors_reported_together(tmp_path: Pat
         "content/notitle.md:1: missing title: add a 'title:' line to the front matter",
         "6 content errors; nothing was written.",
     ]
+
+
+# --------------------------------------------------------------------------- class 3
+# A page that silently replaces another.
+
+
+def test_every_output_file_has_one_owner(tmp_path: Path) -> None:
+    root = write_site(
+        tmp_path / "proj",
+        {
+            "index.md": "title: Home\n\nHome.\n",
+            "a.md": "title: A\nslug: index\n\nx\n",
+            "b.md": "title: B\nslug: 404\n\nx\n",
+            "c.md": "title: C\nslug: tags\n\nx\n",
+            "d.md": "title: D\nslug: Oracle\n\nx\n",
+            "e.md": "title: E\nslug: oracle\n\nx\n",
+            "f.md": "title: F\naliases: /sitemap.xml, /static/frostpress.css, /robots.txt\n\nx\n",
+            "g.md": "title: G\nslug: tags/python\n\nx\n",
+            "h.md": "title: H\ntags: Python\n\nx\n",
+        },
+    )
+    result = run_build(root, "freeze")
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        "content/a.md:2: index.html would be written by the page content/a.md and by the "
+        "home page content/index.md; every output file needs exactly one source",
+        "content/b.md:2: 404.html would be written by the page content/b.md and by "
+        "Frostpress's 'page not found' page; every output file needs exactly one source",
+        "content/c.md:2: tags.html would be written by the page content/c.md and by "
+        "Frostpress's list of tags; every output file needs exactly one source",
+        "content/e.md:2: the page content/d.md would write Oracle.html and the page "
+        "content/e.md oracle.html: names that differ only by case are one file on "
+        "Windows, macOS and many hosts; every output file needs exactly one source",
+        "content/f.md:2: robots.txt would be written by a redirect (alias) of content/f.md "
+        "and by Frostpress's robots.txt; every output file needs exactly one source",
+        "content/f.md:2: sitemap.xml would be written by a redirect (alias) of content/f.md "
+        "and by Frostpress's sitemap; every output file needs exactly one source",
+        "content/f.md:2: static/frostpress.css would be written by a redirect (alias) of "
+        "content/f.md and by the static file static/frostpress.css of the theme; every "
+        "output file needs exactly one source",
+        "content/g.md:2: tags/python.html would be written by the page content/g.md and by "
+        "Frostpress's page of the tag 'Python'; every output file needs exactly one source",
+        "8 content errors; nothing was written.",
+    ]
+    assert not (root / "site").exists()
+
+
+def test_an_alias_cannot_claim_the_home_page_a_folder_or_a_kept_file(tmp_path: Path) -> None:
+    root = write_site(
+        tmp_path / "proj",
+        {
+            "a.md": "title: A\naliases: /index.html\n\nx\n",
+            "b.md": "title: B\naliases: /b.html/\n\nx\n",
+            "c.md": "title: C\naliases: /CNAME\n\nx\n",
+        },
+    )
+    result = run_build(root, "freeze")
+    assert result.returncode == 1
+    lines = result.stderr.splitlines()
+    assert lines[-1] == "3 content errors; nothing was written."
+    assert lines[0].startswith(
+        "content/a.md:2: index.html would be written by an alias of content/a.md and by "
+        "Frostpress's home page"
+    )
+    assert lines[1] == (
+        "content/b.md:2: the page content/b.md would write the file b.html, and an alias of "
+        "content/b.md would write b.html/index.html in a folder of that name; every output "
+        "file needs exactly one source"
+    )
+    assert lines[2] == (
+        "content/c.md:2: the file CNAME kept from the previous output would write the file "
+        "CNAME, and an alias of content/c.md would write CNAME/index.html in a folder of that "
+        "name; every output file needs exactly one source"
+    )
+
+
+def test_distinct_tags_keep_distinct_pages(tmp_path: Path) -> None:
+    root = write_site(
+        tmp_path / "proj",
+        {
+            "a.md": "---\ntitle: A\ntags: ['C#', 'C++', 'C', Ελληνικά, Русский]\n---\nx\n",
+            "b.md": "---\ntitle: B\ntags: [Web Frameworks, web-frameworks, c]\n---\nx\n",
+        },
+    )
+    result = run_build(root, "freeze", "--quiet")
+    assert result.returncode == 0, result.stderr
+    pages = sorted(p.name for p in (root / "site" / "tags").iterdir())
+    assert len(pages) == 6  # C#, C++, C (twice: one tag), two scripts, web frameworks
+    assert "c.html" in pages and "web-frameworks.html" in pages
+    titles = {re.findall("<h1>(.*?)</h1>", (root / "site/tags" / n).read_text())[0] for n in pages}
+    for name in ("C#", "C++", "C", "Ελληνικά", "Русский", "Web Frameworks"):
+        assert f"<h1>Pages tagged “{name}”</h1>" in {f"<h1>{t}</h1>" for t in titles}, titles
+
+
+# --------------------------------------------------------------------------- class 4
+# A file that says more than it should.
+
+
+def test_aliases_and_titles_cannot_write_their_own_rules(tmp_path: Path) -> None:
+    root = write_site(
+        tmp_path / "proj",
+        {
+            "a.md": '---\ntitle: A\naliases: ["/old /evil.html 200"]\n---\nx\n',
+            "b.md": '---\ntitle: B\naliases: ["/x\\n/admin/* /evil.html 200!"]\n---\nx\n',
+            "c.md": '---\ntitle: "Bell \\a here"\n---\nx\n',
+            "d.md": '---\ntitle: D\ndescription: "form\\ffeed"\n---\nx\n',
+            "e.md": "---\ntitle: E\naliases: [/old/*, /:splat/x]\n---\nx\n",
+        },
+    )
+    result = run_build(root, "freeze")
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        "content/a.md:3: alias '/old /evil.html 200' must not hold spaces or control characters",
+        "content/b.md:3: alias '/x\\n/admin/* /evil.html 200!' must not hold spaces or "
+        "control characters",
+        "content/c.md:2: title holds the control character U+0007, which feeds and "
+        "sitemaps cannot carry; remove it",
+        "content/d.md:3: description holds the control character U+000C, which feeds and "
+        "sitemaps cannot carry; remove it",
+        "content/e.md:3: alias '/:splat/x' must not have a segment starting with ':'",
+        "content/e.md:3: alias '/old/*' must be a plain path, without '?', '#', '*' or '%' "
+        "(write it as it reads, not percent-encoded)",
+        "6 content errors; nothing was written.",
+    ]
+
+
+def test_host_files_and_feeds_stay_well_formed(tmp_path: Path) -> None:
+    import xml.dom.minidom
+
+    root = write_site(
+        tmp_path / "proj",
+        {
+            "a.md": (
+                "---\ntitle: \"]]> & <x> 'q' \\u00e9\"\ndate: 2024-05-01\n"
+                "description: '</summary><script>'\ntags: ['\"><b>']\n"
+                'aliases: [/café.html, "/it\'s.html", /Ω/]\n---\nx\n'
+            ),
+        },
+    )
+    result = run_build(root, "freeze", "--set", "SITE_URL=https://example.org/docs/")
+    assert result.returncode == 0, result.stderr
+    for name in ("feed.xml", "sitemap.xml"):
+        xml.dom.minidom.parse(str(root / "site" / name))  # well-formed, or this raises
+    rules = (root / "site" / "_redirects").read_text().splitlines()
+    assert "/docs/caf%C3%A9.html /docs/a.html 301!" in rules
+    assert "/docs/it's.html /docs/a.html 301!" in rules
+    assert "/docs/%CE%A9/ /docs/a.html 301!" in rules
+    assert all(len(rule.split()) == 3 for rule in rules if not rule.startswith("#"))
+
+
+def test_code_running_links_are_warned_about_and_fail_strict(tmp_path: Path) -> None:
+    body = (
+        "[a](javascript:alert(1)) and [b](JaVa&#x09;Script:alert(2))\n\n"
+        "![ok](data:image/png;base64,AAAA) [c](data:text/html,x)\n\n[d][r]\n\n"
+        "[r]: vbscript:msgbox\n"
+    )
+    root = write_site(tmp_path / "proj", {"a.md": "title: A\n\n" + body})
+    result = run_build(root, "freeze", "--strict")
+    assert result.returncode == 1
+    shown = [line for line in result.stderr.splitlines() if "URL scheme" in line]
+    assert shown == [
+        f"warning: content/a.md:{line}: link to {url!r} uses a URL scheme that runs code in "
+        "the reader's browser; link to a page instead"
+        for line, url in [
+            (3, "javascript:alert(1)"),
+            (3, "JaVa&#x09;Script:alert(2)"),
+            (5, "data:text/html,x"),
+            (9, "vbscript:msgbox"),
+        ]
+    ]
+    assert "--strict" in result.stderr
+
+
+def test_settings_cannot_smuggle_control_characters(tmp_path: Path) -> None:
+    root = write_site(tmp_path / "proj")
+    result = run_build(
+        root,
+        "freeze",
+        "--set",
+        "SITE_NAME=a\x1bb",
+        "--set",
+        'SITE_URL="https://example.org/a b"',
+    )
+    assert result.returncode == 2
+    assert "SITE_NAME: holds the control character U+001B" in result.stderr
+    assert "SITE_URL: a URL holds no spaces, quotes or control characters" in result.stderr
+    assert not (root / "site").exists()
+
+
+# --------------------------------------------------------------------------- class 5
+# A file published or destroyed that the user did not mean.
+
+
+def test_an_output_folder_frostpress_did_not_make_is_refused(tmp_path: Path) -> None:
+    root = write_site(tmp_path / "proj")
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "notes.txt").write_text("handwritten\n")
+    (mine / "draft.html").write_text("<p>mine</p>\n")
+    result = run_build(root, "freeze", "--output", str(mine))
+    assert result.returncode == 2
+    assert result.stderr.startswith(
+        f"refusing to freeze into {mine}: it holds 2 files or folders Frostpress did not "
+        "write (draft.html, notes.txt), and freezing replaces the whole folder. Choose "
+        "another --output, or empty the folder if its contents can go (or create an empty "
+        ".frostpress-output file in it to let Frostpress replace it)."
+    )
+    assert tree(mine) == {"draft.html": b"<p>mine</p>\n", "notes.txt": b"handwritten\n"}
+    (mine / ".frostpress-output").touch()
+    assert run_build(root, "freeze", "--output", str(mine), "--quiet").returncode == 0
+    assert (mine / "index.html").is_file() and not (mine / "notes.txt").exists()
+
+
+def test_an_output_that_is_a_file_is_refused_and_kept(tmp_path: Path) -> None:
+    root = write_site(tmp_path / "proj")
+    (root / "site").write_text("not a folder\n")
+    result = run_build(root, "freeze", env={"FROSTPRESS_OUTPUT_DIR": "site"})
+    assert result.returncode == 2
+    assert result.stderr.startswith(
+        f"refusing to freeze into {(root / 'site').resolve()}: it is a file, not a folder."
+    )
+    assert "Traceback" not in result.stderr
+    assert (root / "site").read_text() == "not a folder\n"
+
+
+def test_a_folder_frostpress_made_is_replaced_and_marked(tmp_path: Path) -> None:
+    root = write_site(tmp_path / "proj")
+    assert run_build(root, "freeze", "--quiet").returncode == 0
+    marker = root / "site" / ".frostpress-output"
+    assert marker.read_text().startswith("This folder is written by Frostpress")
+    (root / "site" / "stray.txt").write_text("left by hand\n")
+    assert run_build(root, "freeze", "--quiet").returncode == 0
+    assert not (root / "site" / "stray.txt").exists()
+
+
+def test_static_symlinks_out_of_the_project_are_not_published(tmp_path: Path) -> None:
+    root = write_site(tmp_path / "proj")
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP-SECRET\n")
+    static = root / "static"
+    static.mkdir()
+    (static / "leak.txt").symlink_to(secret)
+    (static / "etc").symlink_to(tmp_path, target_is_directory=True)
+    (static / "inside.css").symlink_to(root / "content" / "01-intro" / "01-welcome.md")
+    result = run_build(root, "freeze")
+    assert result.returncode == 0, result.stderr
+    assert "warning: static/etc: symlink leads out of the project; it is not published" in (
+        result.stderr
+    )
+    assert "warning: static/leak.txt: symlink leads out of the project" in result.stderr
+    site = tree(root / "site")
+    assert "static/inside.css" in site
+    assert not any(b"TOP-SECRET" in data for data in site.values())
+    client = create_app(root).test_client()
+    assert client.get("/static/leak.txt").status_code == 404  # nor in the preview
+
+
+def test_a_mount_point_output_swaps_its_contents(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from frostpress import outdir
+
+    root = write_site(tmp_path / "proj")
+    monkeypatch.chdir(root)
+    assert run_build(root, "freeze", "--quiet").returncode == 0
+    first = tree(root / "site")
+    inode = (root / "site").stat().st_ino
+    # A container volume cannot be renamed: its contents are swapped instead.
+    monkeypatch.setattr(outdir, "contents_swap", lambda dest: True)
+    (root / "content" / "03-new.md").write_text("title: New\n\nNew page.\n")
+    freeze_site(create_app(root, SITE_NAME="Test site"), jobs=1)
+    second = tree(root / "site")
+    assert (root / "site").stat().st_ino == inode  # the same folder
+    assert set(second) == set(first) | {"new.html"}
+    assert sorted(p.name for p in (root / "site").iterdir() if p.name.startswith(".")) == [
+        ".frostpress-output"
+    ]
+
+
+def test_a_previous_site_that_cannot_be_deleted_never_blocks_the_next_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from frostpress import outdir
+
+    root = write_site(tmp_path / "proj")
+    monkeypatch.chdir(root)
+    app = create_app(root, SITE_NAME="Test site")
+    freeze_site(app, jobs=1)
+    real_rmtree = outdir.shutil.rmtree
+
+    def stubborn(path: Any, ignore_errors: bool = False) -> None:
+        """As rmtree on a folder holding a file the build may not delete."""
+        real_rmtree(path, ignore_errors=ignore_errors)
+        Path(path).mkdir(exist_ok=True)
+        (Path(path) / "locked").write_text("x")
+
+    monkeypatch.setattr(outdir.shutil, "rmtree", stubborn)
+    report = freeze_site(app, jobs=1)
+    left = [w for w in report.warnings if w.startswith("could not delete all of ")]
+    assert left and left[0].endswith("(permission denied?): delete it by hand")
+    monkeypatch.setattr(outdir.shutil, "rmtree", real_rmtree)
+    freeze_site(app, jobs=1)  # and the build after that works too
+    assert (root / "site" / "index.html").is_file()
+    assert not (root / ".site.staging").exists()
+
+
+# --------------------------------------------------------------------------- class 6
+# Scaffolding that writes outside the project.
+
+
+def test_scaffolding_stays_inside_the_content_folder(tmp_path: Path) -> None:
+    root = write_site(tmp_path / "proj")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (root / "content" / "03-linked").symlink_to(elsewhere, target_is_directory=True)
+    result = run_build(root, "new", "A page", "--chapter", "03-linked")
+    assert result.returncode == 2
+    assert result.stderr.startswith("--chapter '03-linked' leads out of the content folder")
+    result = run_build(root, "new", "A page", "--chapter", "03-linked/deeper")
+    assert result.returncode == 2
+    assert list(elsewhere.iterdir()) == []
+    for title, why in [
+        ("404", "Frostpress writes the 'page not found' page, 404.html"),
+        ("Tags", "Frostpress writes the list of tags there"),
+        ("Index", "the home page is index.html"),
+    ]:
+        before = tree(root / "content")
+        result = run_build(root, "new", title)
+        assert result.returncode == 2
+        assert result.stderr.startswith(
+            f"a page titled {title!r} would have the URL of one of Frostpress's own pages "
+            f"({why}); choose another title"
+        )
+        assert tree(root / "content") == before
+    assert run_build(root, "new", "Tags", "--chapter", "01-intro").returncode == 0
+
+
+# --------------------------------------------------------------------------- also
+
+
+def test_names_windows_cannot_hold_are_warned_about(tmp_path: Path) -> None:
+    root = write_site(
+        tmp_path / "proj",
+        {"con.md": "title: Con\n\nx\n", "Notes.md": "title: N\nslug: notes-1\n\nx\n"},
+    )
+    (root / "content" / "notes.md").write_text("title: n\n\nx\n")
+    result = run_build(root, "freeze")
+    assert result.returncode == 0, result.stderr
+    assert "warning: output file con.html: 'con.html' is a name Windows reserves" in (result.stderr)
+    assert (
+        "warning: content/Notes.md and content/notes.md differ only by case: on Windows "
+        "and macOS only one of them can exist"
+    ) in result.stderr
