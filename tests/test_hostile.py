@@ -695,3 +695,47 @@ def test_names_windows_cannot_hold_are_warned_about(tmp_path: Path) -> None:
         "warning: content/Notes.md and content/notes.md differ only by case: on Windows "
         "and macOS only one of them can exist"
     ) in result.stderr
+
+
+def test_the_preview_answers_only_its_own_hosts_and_tells_strangers_nothing(
+    tmp_path: Path,
+) -> None:
+    from werkzeug.test import Client
+
+    from frostpress.preview import ReloadHub, preview_app
+    from frostpress.preview_guard import MAX_STREAMS, PreviewGuard
+
+    root = write_site(tmp_path / "proj")
+    (root / "content" / "broken.md").write_text("title: Broken\ntemplate: nowhere.html\n\nx\n")
+    app = create_app(root, SITE_NAME="Test site", PREVIEW_HOSTS=["docs.test"])
+    guarded = PreviewGuard(preview_app(app, ReloadHub()), "127.0.0.1", ["docs.test"])
+    client = Client(guarded)
+    local = {"REMOTE_ADDR": "127.0.0.1"}
+    for host in ("localhost:5000", "127.0.0.1:5000", "[::1]:5000", "docs.test", "a.localhost"):
+        assert client.get("/", headers={"Host": host}, environ_base=local).status_code == 200
+    rebound = client.get("/", headers={"Host": "attacker.example:5000"}, environ_base=local)
+    assert rebound.status_code == 403
+    assert rebound.text.startswith("This preview does not answer for the host 'attacker")
+    # An error page: its details for this machine, a short note for any other.
+    mine = client.get("/broken.html", headers={"Host": "localhost"}, environ_base=local)
+    assert mine.status_code == 500 and "nowhere.html" in mine.text
+    lan = {"REMOTE_ADDR": "192.168.1.20"}
+    theirs = client.get("/broken.html", headers={"Host": "192.168.1.5:5000"}, environ_base=lan)
+    assert theirs.status_code == 500
+    assert theirs.text == (
+        "The preview could not build this page; the terminal running it says why.\n"
+    )
+    assert str(root) not in theirs.text and "nowhere" not in theirs.text
+    # Live-reload streams are bounded: each holds a server thread.
+    streams = [
+        client.get("/_frostpress/events", headers={"Host": "localhost"}, buffered=False)
+        for _ in range(MAX_STREAMS)
+    ]
+    assert all(s.status_code == 200 for s in streams)
+    over = client.get("/_frostpress/events", headers={"Host": "localhost"}, buffered=False)
+    assert over.status_code == 503 and over.headers["Retry-After"] == "5"
+    streams.pop().close()
+    again = client.get("/_frostpress/events", headers={"Host": "localhost"}, buffered=False)
+    assert again.status_code == 200
+    for s in [*streams, again]:
+        s.close()
