@@ -21,6 +21,7 @@ __all__ = [
     "FreezeReport",
     "FrostpressError",
     "SettingsError",
+    "__version__",
     "create_app",
     "current_pages",
     "freeze_site",

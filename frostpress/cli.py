@@ -23,10 +23,10 @@ import click
 from flask import Flask
 from flask.cli import FlaskGroup, ScriptInfo, routes_command, shell_command
 
-from frostpress import __version__
 from frostpress.config import parse_value
 from frostpress.errors import FrostpressError, UsageError
 from frostpress.logs import to_stderr
+from frostpress.version import __version__
 
 AppFactory = Callable[..., Flask]
 F = TypeVar("F", bound=Callable[..., Any])
