@@ -93,14 +93,14 @@ def conflicts(claims: Iterable[tuple[str, Owner]]) -> list[ContentError]:
         seen = first.setdefault(fold(file), (file, owner))
         if seen != (file, owner) and seen[1] != owner:
             found.append(("same" if seen[0] == file else "case", seen[0], seen[1], file, owner))
-    folders: dict[str, tuple[str, Owner]] = {}
+    folders: dict[str, tuple[str, Owner]] = {}  # a folder some file lies in: one such file
     for key, claim in first.items():
         parts = key.split("/")
         for i in range(1, len(parts)):
             folders.setdefault("/".join(parts[:i]), claim)
     for key, (file, owner) in first.items():
-        inner = folders.get(key)
-        if inner is not None and inner[1] != owner:
+        inner = folders.get(key)  # a file where another file needs a folder, whoever owns it
+        if inner is not None:
             found.append(("folder", file, owner, inner[0], inner[1]))
     errors = [_error(*conflict) for conflict in found]
     return list({str(e): e for e in errors}.values())
