@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from frostpress.errors import ContentError, ContentErrors
-from frostpress.frontmatter import split
+from frostpress.frontmatter import FrontMatter, split
 
 SOURCE_SUFFIXES = (".md", ".markdown")
 INDEX_STEMS = ("index", "_index")
@@ -358,6 +358,52 @@ def load_page(path: Path, content_dir: Path, raw: bytes | None = None) -> Page:
         raise ContentErrors([ContentError(shown, e.message, e.line) for e in exc.errors]) from None
 
 
+def _page_title(title: Any, fm: FrontMatter, text: str, rel: str, is_index: bool) -> str:
+    """The title from front matter, else the first heading, else the file name."""
+    shown = ""
+    h1 = None
+    if title is None or (isinstance(title, str) and not title.strip()):
+        if fm.form != "none":
+            raise ContentError(shown, "missing title: add a 'title:' line to the front matter", 1)
+        h1 = _H1.search(fm.body)
+        stem = rel.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+        folder = rel.rsplit("/", 2)[-2] if "/" in rel else "Home"
+        title = h1.group(1) if h1 else title_from_name(folder if is_index else stem)
+    elif not isinstance(title, (str, int, float)):
+        raise ContentError(shown, "title must be text", _meta_line(text, "title", 1))
+    bad = unsafe_character(title)
+    if bad:
+        line = _meta_line(text, "title", 1)
+        if h1 is not None:  # the title is the page's first heading
+            line = fm.body_line + fm.body.count("\n", 0, h1.start())
+        raise ContentError(
+            shown,
+            f"title holds the control character {bad}, which feeds and sitemaps cannot "
+            "carry; remove it",
+            line,
+        )
+    return str(title).strip()
+
+
+def _page_slug(explicit: Any, text: str, rel: str, is_index: bool) -> str:
+    """The slug from front matter, checked, or made from the file's path."""
+    shown = ""
+    if explicit is not None:
+        slug = str(explicit).strip()
+        why = check_slug(slug)
+        if why:
+            raise ContentError(shown, f"invalid slug {slug!r}: {why}", _meta_line(text, "slug", 1))
+        return slug
+    slug = derive_slug(rel)
+    why = check_slug(slug) if slug else None
+    if why or (not slug and not (is_index and "/" not in rel)):
+        because = f" (the slug {why})" if why and "long" in why else ""
+        raise ContentError(
+            shown, f"cannot make a URL slug from this file name{because}; add a 'slug:' line", 1
+        )
+    return slug
+
+
 def _load_page(path: Path, content_dir: Path, raw: bytes) -> Page:
     rel = path.relative_to(content_dir).as_posix()
     shown = ""  # load_page puts the displayed path into every error
@@ -371,42 +417,8 @@ def _load_page(path: Path, content_dir: Path, raw: bytes) -> Page:
     meta = dict(fm.meta)
     stem = rel.rsplit("/", 1)[-1].rsplit(".", 1)[0]
     is_index = stem in INDEX_STEMS
-    title = meta.pop("title", None)
-    if title is None or (isinstance(title, str) and not title.strip()):
-        if fm.form != "none":
-            raise ContentError(shown, "missing title: add a 'title:' line to the front matter", 1)
-        h1 = _H1.search(fm.body)
-        if h1:
-            title = h1.group(1)
-        else:
-            folder = rel.rsplit("/", 2)[-2] if "/" in rel else "Home"
-            title = title_from_name(folder if is_index else stem)
-    elif not isinstance(title, (str, int, float)):
-        raise ContentError(shown, "title must be text", _meta_line(text, "title", 1))
-    bad = unsafe_character(title)
-    if bad:
-        raise ContentError(
-            shown,
-            f"title holds the control character {bad}, which feeds and sitemaps cannot "
-            "carry; remove it",
-            _meta_line(text, "title", 1),
-        )
-    explicit = meta.pop("slug", None)
-    if explicit is not None:
-        slug = str(explicit).strip()
-        why = check_slug(slug)
-        if why:
-            raise ContentError(shown, f"invalid slug {slug!r}: {why}", _meta_line(text, "slug", 1))
-    else:
-        slug = derive_slug(rel)
-        why = check_slug(slug) if slug else None
-        if why or (not slug and not (is_index and "/" not in rel)):
-            because = f" (the slug {why})" if why and "long" in why else ""
-            raise ContentError(
-                shown,
-                f"cannot make a URL slug from this file name{because}; add a 'slug:' line",
-                1,
-            )
+    title = _page_title(meta.pop("title", None), fm, text, rel, is_index)
+    slug = _page_slug(meta.pop("slug", None), text, rel, is_index)
     sortorder = None
     for key in SORT_KEYS:
         if key in meta and meta[key] not in (None, ""):
@@ -426,7 +438,7 @@ def _load_page(path: Path, content_dir: Path, raw: bytes) -> Page:
         source=path,
         rel=rel,
         slug=slug,
-        title=str(title).strip(),
+        title=title,
         sortorder=sortorder,
         meta=meta,
         chapter_key=chapter_key,
