@@ -21,7 +21,6 @@ from frostpress.output import OutputWriter, url_file
 from frostpress.owners import check_plan
 from frostpress.pages import Page
 from frostpress.site import RECORD_KEY, BuildRecord, Site, get_site
-from frostpress.theme import THEME_DIR
 from frostpress.version import __version__
 
 Task = tuple[str, dict[str, Any]]
@@ -213,8 +212,8 @@ def global_digest(site: Site, app: Flask) -> str:
     h.update(__version__.encode())
     h.update(json.dumps(site.settings.digest_items()).encode())
     h.update(site.renderer.fingerprint.encode())
-    h.update(_tree_digest([site.settings.templates_dir, THEME_DIR / "templates"]).encode())
-    h.update(_tree_digest([site.settings.static_dir, THEME_DIR / "static"]).encode())
+    h.update(_tree_digest(list(site.settings.template_folders)).encode())
+    h.update(_tree_digest(list(site.settings.static_folders)).encode())
     h.update(code_digest(site.settings.root).encode())
     h.update(site.pageset(drafts=False).meta_digest.encode())
     h.update(repr(sorted(str(r) for r in app.url_map.iter_rules())).encode())
