@@ -21,7 +21,7 @@ from flask import Flask
 
 from frostpress.errors import ContentError
 from frostpress.output import url_file
-from frostpress.pages import Page, _meta_line, display_path, read_text
+from frostpress.pages import Page, PageSet, _meta_line, display_path, read_text
 
 #: Page slugs whose output Frostpress writes itself, and why (for scaffolding and messages).
 RESERVED_SLUGS = {
@@ -137,14 +137,34 @@ def _own(file: str, what: str) -> Owner:
     return Owner(f"Frostpress's {what}", file)
 
 
-def task_owner(app: Flask, endpoint: str, values: dict[str, Any], file: str) -> Owner:
-    """The owner of the output file of one freeze task."""
-    from frostpress.deploy import aliases
-    from frostpress.discovery import TOC_SLUG, collect_tags
-    from frostpress.site import get_site
+@dataclass(frozen=True)
+class PlanContext:
+    """What naming the owners of a plan's files needs, worked out once per plan."""
 
-    site = get_site(app)
-    pages = site.pageset(drafts=False)
+    pages: PageSet
+    alias_pages: dict[str, Page]  # old URL path -> the page it leads to
+    tag_names: dict[str, str]  # tag slug -> the tag's name
+    static_dir: Path
+
+    @classmethod
+    def of(cls, app: Flask) -> PlanContext:
+        from frostpress.deploy import aliases
+        from frostpress.discovery import collect_tags
+        from frostpress.site import get_site
+
+        site = get_site(app)
+        pages = site.pageset(drafts=False)
+        with app.app_context():
+            alias_pages = aliases(pages)
+        tags = {slug: tag.name for slug, tag in collect_tags(pages).items()}
+        return cls(pages, alias_pages, tags, site.settings.static_dir)
+
+
+def task_owner(ctx: PlanContext, endpoint: str, values: dict[str, Any], file: str) -> Owner:
+    """The owner of the output file of one freeze task."""
+    from frostpress.discovery import TOC_SLUG
+
+    pages = ctx.pages
     if endpoint == "pages.page":
         page = pages.get(str(values.get("slug")))
         return _page_owner(page) if page else _own(file, "page")
@@ -153,22 +173,16 @@ def task_owner(app: Flask, endpoint: str, values: dict[str, Any], file: str) -> 
     if endpoint == "site.table_of_contents" and pages.get(TOC_SLUG) is not None:
         return _page_owner(pages.by_slug[TOC_SLUG])
     if endpoint == "site.tag":
-        tag = collect_tags(pages).get(str(values.get("tag")))
-        name = tag.name if tag else str(values.get("tag"))
+        name = ctx.tag_names.get(str(values.get("tag")), str(values.get("tag")))
         return _own(file, f"page of the tag {name!r}")
     if endpoint == "deploy.alias":
-        with app.app_context():
-            page = aliases(pages).get("/" + str(values.get("old")))
+        page = ctx.alias_pages.get("/" + str(values.get("old")))
         if page is not None:
-            return Owner(
-                f"an alias of {display_path(page.source)}",
-                display_path(page.source),
-                page.source,
-                "aliases",
-            )
+            shown = display_path(page.source)
+            return Owner(f"an alias of {shown}", shown, page.source, "aliases")
     if endpoint == "static":
         name = str(values.get("filename"))
-        mine = site.settings.static_dir / name
+        mine = ctx.static_dir / name
         where = display_path(mine) if mine.exists() else f"static/{name} of the theme"
         return Owner(f"the static file {where}", where)
     if endpoint.split(".", 1)[0] in ("pages", "site", "deploy", "search"):
@@ -201,7 +215,8 @@ def site_claims(app: Flask, planned: Sequence[Planned]) -> list[tuple[str, Owner
     from frostpress.site import get_site
 
     site = get_site(app)
-    claims = [(file, task_owner(app, endpoint, values, file)) for endpoint, values, file in planned]
+    ctx = PlanContext.of(app)
+    claims = [(file, task_owner(ctx, endpoint, values, file)) for endpoint, values, file in planned]
     for page in site.pageset(drafts=False).all():
         for alias in page.aliases:
             if alias_page_path(alias) is None:

@@ -1,6 +1,7 @@
-"""Hostile and careless input: metadata is escaped wherever it shows, nothing is written
-outside the output folder, symlinks out of the content folder are refused, and the preview's
-debugger never listens beyond this machine."""
+"""Hostile and careless input: nothing a page, a setting or the file system holds breaks a
+build, hangs it, or publishes what it should not. Metadata is escaped wherever it shows,
+nothing is written outside the output folder, every output file has one source, builds of
+one output folder take turns, and the preview answers only its own host names."""
 
 from __future__ import annotations
 
