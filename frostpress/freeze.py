@@ -26,7 +26,7 @@ from frostpress.links import LinkProblem, LinkSummary, ids_reader, problems_from
 from frostpress.lock import build_lock
 from frostpress.logs import counting, log
 from frostpress.output import OutputWriter, guard_destination
-from frostpress.plan import Plan, make_plan
+from frostpress.plan import Plan, folders_stamp, make_plan
 from frostpress.site import Site, get_site
 from frostpress.version import __version__
 from frostpress.worker import ChunkResult, Worker
@@ -129,11 +129,15 @@ class Freeze:
         started = time.perf_counter()
         s = self.site.settings
         with build_lock(s.cache_dir, self.output.dest, s.lock_wait), counting() as warnings:
+            folders = folders_stamp(self.site)
             plan = self.plan()
             self.output.open()
             try:
                 done = self.render(plan)
                 self.check(plan, done)
+                if folders_stamp(self.site) != folders:
+                    changed = "changed while the site was being built; build again"
+                    raise ContentErrors([ContentError("templates or static files", changed)])
                 self.output.carry(self.site.settings.keep_files)
                 tmp = self.write_manifest(plan, done)
                 # A crash after the swap must not trust the old manifest.

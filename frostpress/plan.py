@@ -171,6 +171,21 @@ def _tree_digest(folders: list[Path]) -> str:
     return h.hexdigest()
 
 
+def folders_stamp(site: Site) -> str:
+    """The name, size and modification time of every template and static file: taken when
+    the plan is made and again once every page is rendered, so that a template or asset
+    saved during a build never leaves pages made from two versions of it."""
+    h = hashlib.blake2b(digest_size=16)
+    for folder in [*site.settings.template_folders, *site.settings.static_folders]:
+        for path in sorted(folder.rglob("*")) if folder.is_dir() else []:
+            try:
+                st = path.stat()
+            except OSError:
+                continue
+            h.update(f"{path}\0{st.st_size}\0{st.st_mtime_ns}\0".encode())
+    return h.hexdigest()
+
+
 def _is_own_code(path: Path, root: Path) -> bool:
     """A module file of the site's own code: inside the project, not in an environment."""
     if root not in path.parents:

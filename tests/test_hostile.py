@@ -252,6 +252,35 @@ def test_a_page_changed_during_a_build_is_never_published_half_saved(
     assert "new words" in (root / "site" / "search-index.json").read_text()
 
 
+def test_a_template_saved_during_a_build_stops_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from frostpress.freeze import Freeze
+
+    root = write_site(tmp_path / "proj")
+    assert run_build(root, "freeze", "--quiet").returncode == 0
+    before = tree(root / "site")
+    (root / "templates").mkdir()
+    footer = root / "templates" / "page.html"
+    footer.write_text('{% extends "theme/page.html" %}')
+    render = Freeze.render
+
+    def render_then_save(self: Freeze, plan: Any) -> Any:
+        done = render(self, plan)  # half the pages could have the old template, half the new
+        footer.write_text('{% extends "theme/page.html" %}{# saved again #}')
+        return done
+
+    monkeypatch.chdir(root)
+    monkeypatch.setattr(Freeze, "render", render_then_save)
+    with pytest.raises(ContentErrors) as caught:
+        freeze_site(create_app(root, SITE_NAME="Test site"), jobs=1)
+    assert str(caught.value).splitlines() == [
+        "templates or static files: changed while the site was being built; build again",
+        "1 content error; nothing was written.",
+    ]
+    assert tree(root / "site") == before
+
+
 # --------------------------------------------------------------------------- class 1
 # A build that never ends.
 
