@@ -155,6 +155,12 @@ def make_settings(root: str | Path, given: Mapping[str, Any]) -> Settings:
     return settings
 
 
+def _plain_relative(name: str) -> bool:
+    """True for a path such as ``CNAME`` or ``.well-known/x``: relative, no '..' segment."""
+    parts = name.replace("\\", "/").split("/")
+    return bool(name) and not name.startswith("/") and ":" not in name and ".." not in parts
+
+
 def _coerce(key: str, value: Any, root: Path) -> Any:
     default = Settings.__dataclass_fields__[key].default
     if key in _PATH_KEYS:
@@ -166,6 +172,11 @@ def _coerce(key: str, value: Any, root: Path) -> Any:
             value = [v.strip() for v in value.split(",") if v.strip()]
         if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
             raise TypeError(f"expected a list of strings, got {value!r}")
+        outside = [v for v in value if key == "keep_files" and not _plain_relative(v)]
+        if outside:
+            raise ValueError(
+                f"expected names of files inside the output folder, not {outside[0]!r}"
+            )
         return tuple(value)
     if key == "markdown_extension_configs":
         if not isinstance(value, Mapping) or not all(
@@ -208,7 +219,7 @@ def _coerce(key: str, value: Any, root: Path) -> Any:
         return str(value)  # FROSTPRESS_SITE_NAME=2024 is the text "2024"
     if not isinstance(value, str):
         raise TypeError(f"expected text, got {value!r}")
-    bad = unsafe_character(value)
-    if bad:
-        raise ValueError(f"holds the control character {bad}, which feeds cannot carry")
+    control = unsafe_character(value)
+    if control:
+        raise ValueError(f"holds the control character {control}, which feeds cannot carry")
     return value

@@ -80,8 +80,14 @@ def build_lock(cache_dir: Path, dest: Path, wait: float) -> Iterator[None]:
     folder, when made for it and still empty) is removed afterwards."""
     path = lock_path(cache_dir, dest)
     made = not cache_dir.exists()
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    fh = _acquire(path, dest, wait)
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        fh = _acquire(path, dest, wait)
+    except (FileExistsError, NotADirectoryError, PermissionError) as exc:
+        raise UsageError(
+            f"cannot use the cache folder {cache_dir}: {exc.strerror}. Set CACHE_DIR to a "
+            "folder this build may write."
+        ) from None
     try:
         fh.seek(0)
         fh.truncate()

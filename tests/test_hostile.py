@@ -585,7 +585,7 @@ def test_an_output_folder_frostpress_did_not_make_is_refused(tmp_path: Path) -> 
     assert (mine / "index.html").is_file() and not (mine / "notes.txt").exists()
 
 
-def test_an_output_that_is_a_file_is_refused_and_kept(tmp_path: Path) -> None:
+def test_an_output_or_cache_that_is_a_file_is_refused_and_kept(tmp_path: Path) -> None:
     root = write_site(tmp_path / "proj")
     (root / "site").write_text("not a folder\n")
     result = run_build(root, "freeze", env={"FROSTPRESS_OUTPUT_DIR": "site"})
@@ -595,6 +595,19 @@ def test_an_output_that_is_a_file_is_refused_and_kept(tmp_path: Path) -> None:
     )
     assert "Traceback" not in result.stderr
     assert (root / "site").read_text() == "not a folder\n"
+    (root / "cache").write_text("not a folder either\n")
+    result = run_build(root, "freeze", "--output", "out", "--set", "CACHE_DIR=cache")
+    assert result.returncode == 2
+    assert result.stderr == (
+        f"cannot use the cache folder {root / 'cache'}: File exists. Set CACHE_DIR to a "
+        "folder this build may write.\n"
+    )
+    result = run_build(root, "freeze", "--output", "out", "--set", 'KEEP_FILES=["../etc"]')
+    assert result.returncode == 2
+    assert "KEEP_FILES: expected names of files inside the output folder, not '../etc'" in (
+        result.stderr
+    )
+    assert not (root / "out").exists()
 
 
 def test_a_folder_frostpress_made_is_replaced_and_marked(tmp_path: Path) -> None:
