@@ -42,7 +42,7 @@ WINDOWS_RESERVED = frozenset(
     + [f"com{i}" for i in range(1, 10)]
     + [f"lpt{i}" for i in range(1, 10)]
 )
-_WINDOWS_FORBIDDEN = re.compile(r'[<>:"|?*\\]')
+_WINDOWS_FORBIDDEN = re.compile(r'[<>:"|?*\\\x00-\x1f]')
 
 
 @dataclass(frozen=True)
@@ -233,13 +233,14 @@ def portability_warnings(files: Iterable[str]) -> list[str]:
     not be checked out, copied or served there."""
     out = []
     for file in files:
+        shown = file if file.isprintable() else ascii(file)
         for part in file.split("/"):
             stem = part.split(".", 1)[0].casefold()
             if stem in WINDOWS_RESERVED:
-                out.append(f"output file {file}: {part!r} is a name Windows reserves")
+                out.append(f"output file {shown}: {part!r} is a name Windows reserves")
                 break
             if _WINDOWS_FORBIDDEN.search(part) or part.endswith((" ", ".")):
-                out.append(f"output file {file}: {part!r} is a name Windows cannot hold")
+                out.append(f"output file {shown}: {part!r} is a name Windows cannot hold")
                 break
     return out
 

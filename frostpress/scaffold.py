@@ -10,7 +10,13 @@ from pathlib import Path
 
 from frostpress.errors import ContentError, UsageError
 from frostpress.owners import reserved_reason
-from frostpress.pages import SOURCE_SUFFIXES, load_page, slugify, strip_order_prefix
+from frostpress.pages import (
+    SOURCE_SUFFIXES,
+    load_page,
+    slugify,
+    strip_order_prefix,
+    unsafe_character,
+)
 
 STARTER = Path(__file__).parent / "starter"
 _PLACEHOLDER_NAME = '"New Frostpress site"'
@@ -82,6 +88,8 @@ def new_page(content_dir: Path, title: str, chapter: str | None = None) -> Path:
     title = title.strip()
     if not title:
         raise UsageError("the page needs a title")
+    if unsafe_character(title):
+        raise UsageError(f"the title {title!r} holds a control character; leave it out")
     folder = content_dir
     if chapter:
         rel = Path(chapter)
