@@ -12,7 +12,7 @@ from typing import Any
 
 from flask import Blueprint, Response
 
-from frostpress.i18n import language_pages
+from frostpress.serving_language import language_pages
 from frostpress.site import get_site
 from frostpress.views import page_url
 
