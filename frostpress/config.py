@@ -12,6 +12,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from frostpress.errors import SettingsError
+from frostpress.languages import check_language_settings
+from frostpress.pages import unsafe_character
 from frostpress.theme import THEME_DIR
 
 ENV_PREFIX = "FROSTPRESS_"
@@ -59,6 +61,16 @@ class Settings:
     jobs: int = 0
     page_toc: bool = False
     strict: bool = False
+    #: Seconds one page may take to render before it is stopped (0: no limit).
+    render_timeout: int = 10
+    #: Seconds a build waits for another build of the same output folder (0: fail at once).
+    lock_wait: int = 60
+    #: Host names the preview answers for, besides IP addresses, localhost and this machine.
+    preview_hosts: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ()
+    translation_key: str = "translationKey"
+    theme_words: Mapping[str, Mapping[str, str]] | None = None
+    date_format: str = ""
 
     @property
     def base_path(self) -> str:
@@ -84,11 +96,17 @@ class Settings:
 
     def digest_items(self) -> list[tuple[str, str]]:
         """Settings as sorted (name, repr) pairs: the part of every cache key they own."""
-        return sorted((f.name, repr(getattr(self, f.name))) for f in fields(self))
+        return sorted(
+            (f.name, repr(getattr(self, f.name)))
+            for f in fields(self)
+            if f.name not in _NOT_IN_OUTPUT
+        )
 
 
+#: Settings that bound how a build runs and never change what it writes.
+_NOT_IN_OUTPUT = {"render_timeout", "lock_wait", "preview_hosts"}
 _PATH_KEYS = {"content_dir", "output_dir", "templates_dir", "static_dir", "cache_dir"}
-_TUPLE_KEYS = {"markdown_extensions", "keep_files"}
+_TUPLE_KEYS = {"markdown_extensions", "keep_files", "preview_hosts", "languages"}
 _CHOICES = {"url_style": ("html", "pretty")}
 
 
@@ -133,6 +151,7 @@ def make_settings(root: str | Path, given: Mapping[str, Any]) -> Settings:
             values[key] = _coerce(key, value, root)
         except (TypeError, ValueError) as exc:
             problems.append(f"{key.upper()}: {exc}")
+    problems += check_language_settings(values)
     if problems:
         raise SettingsError(problems)
     settings = Settings(root=root, **values)
@@ -140,6 +159,22 @@ def make_settings(root: str | Path, given: Mapping[str, Any]) -> Settings:
         if key not in values:
             object.__setattr__(settings, key, (root / getattr(settings, key)).resolve())
     return settings
+
+
+def _coerce_words(value: Any) -> dict[str, dict[str, str]]:
+    """THEME_WORDS: language tag -> English text -> the word in that language."""
+    if not isinstance(value, Mapping) or not all(
+        isinstance(v, Mapping) and all(isinstance(w, str) for w in v.values())
+        for v in value.values()
+    ):
+        raise TypeError("expected a mapping of language code to a mapping of words")
+    return {str(k): {str(w): t for w, t in v.items()} for k, v in value.items()}
+
+
+def _plain_relative(name: str) -> bool:
+    """True for a path such as ``CNAME`` or ``.well-known/x``: relative, no '..' segment."""
+    parts = name.replace("\\", "/").split("/")
+    return bool(name) and not name.startswith("/") and ":" not in name and ".." not in parts
 
 
 def _coerce(key: str, value: Any, root: Path) -> Any:
@@ -153,7 +188,14 @@ def _coerce(key: str, value: Any, root: Path) -> Any:
             value = [v.strip() for v in value.split(",") if v.strip()]
         if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
             raise TypeError(f"expected a list of strings, got {value!r}")
+        outside = [v for v in value if key == "keep_files" and not _plain_relative(v)]
+        if outside:
+            raise ValueError(
+                f"expected names of files inside the output folder, not {outside[0]!r}"
+            )
         return tuple(value)
+    if key == "theme_words":
+        return _coerce_words(value)
     if key == "markdown_extension_configs":
         if not isinstance(value, Mapping) or not all(
             isinstance(v, Mapping) for v in value.values()
@@ -169,6 +211,8 @@ def _coerce(key: str, value: Any, root: Path) -> Any:
             raise TypeError(f"expected a URL, got {value!r}")
         if value and not (value.startswith(("http://", "https://")) and urlsplit(value).netloc):
             raise ValueError(f"expected an absolute http(s) URL, got {value!r}")
+        if any(ch.isspace() or not ch.isprintable() or ch in '"<>\\' for ch in value):
+            raise ValueError(f"a URL holds no spaces, quotes or control characters: {value!r}")
         return value
     if isinstance(default, bool):
         if isinstance(value, str) and value.lower() in (
@@ -193,4 +237,7 @@ def _coerce(key: str, value: Any, root: Path) -> Any:
         return str(value)  # FROSTPRESS_SITE_NAME=2024 is the text "2024"
     if not isinstance(value, str):
         raise TypeError(f"expected text, got {value!r}")
+    control = unsafe_character(value)
+    if control:
+        raise ValueError(f"holds the control character {control}, which feeds cannot carry")
     return value

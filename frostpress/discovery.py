@@ -5,6 +5,9 @@ base path work; every view renders a template the site may override."""
 from __future__ import annotations
 
 import datetime
+import hashlib
+import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -12,6 +15,7 @@ from typing import Any
 from flask import Blueprint, Flask, Response, abort, render_template, request, url_for
 
 from frostpress.pages import Page, PageSet, slugify
+from frostpress.serving_language import language_pages
 from frostpress.site import get_site, register_generator
 from frostpress.views import page_url, render_page
 
@@ -28,13 +32,33 @@ class Tag:
     pages: tuple[Page, ...]
 
 
+_TAG_SPACE = re.compile(r"[\s-]+")
+#: Longest readable part of a tag's URL segment.
+MAX_TAG_SLUG = 80
+
+
+def tag_key(name: str) -> str:
+    """What makes two tag names the same tag: case, spaces and dashes aside
+    (``Web Frameworks`` and ``web-frameworks`` are one tag; ``C#`` and ``C++`` are two)."""
+    folded = unicodedata.normalize("NFKC", name).casefold().strip()
+    return _TAG_SPACE.sub("-", folded).strip("-")
+
+
 def tag_slug(name: str) -> str:
-    """``Web Frameworks`` -> ``web-frameworks`` (the tag's URL segment)."""
-    return slugify(name.lower()) or "tag"
+    """The tag's URL segment: ``Web Frameworks`` -> ``web-frameworks``. A name that is not
+    plain ASCII letters, digits, '-' and '_' (``C#``, ``C++``, ``Ελληνικά``) keeps what can
+    be read and gets a short hash of the whole name, so distinct tags never share a page."""
+    key = tag_key(name)
+    readable = slugify(key)
+    if readable == key and 0 < len(readable) <= MAX_TAG_SLUG:
+        return readable
+    digest = hashlib.blake2b(key.encode(), digest_size=4).hexdigest()
+    return f"{readable[:MAX_TAG_SLUG].strip('-') or 'tag'}-{digest}"
 
 
 def collect_tags(pages: PageSet) -> dict[str, Tag]:
-    """Tags of the non-draft pages by slug, sorted by name; names that share a slug merge."""
+    """Tags of the non-draft pages by slug, sorted by name; names that are the same tag
+    (see tag_key) merge, under the first spelling met."""
     found: dict[str, tuple[str, list[Page]]] = {}
     for page in pages.all():
         if page.draft:
@@ -94,11 +118,11 @@ def table_of_contents() -> tuple[str, int]:
 
 
 def tags_index() -> tuple[str, int]:
-    return render_template("tags.html", tags=collect_tags(get_site().pageset())), 200
+    return render_template("tags.html", tags=collect_tags(language_pages())), 200
 
 
 def tag_view(tag: str) -> tuple[str, int]:
-    found = collect_tags(get_site().pageset()).get(tag)
+    found = collect_tags(language_pages()).get(tag)
     if found is None:
         abort(404)
     return render_template("tag.html", tag=found), 200
@@ -118,7 +142,7 @@ def robots() -> Response:
 
 def feed() -> Response:
     """An Atom feed of the dated pages, newest first (served as application/xml)."""
-    entries = dated_pages(get_site().pageset())
+    entries = dated_pages(language_pages())
     newest = max((p.lastmod for p in entries if p.lastmod), default=None)
     xml = render_template("feed.xml", entries=entries, updated=iso_datetime(newest))
     return Response(xml, mimetype="application/xml")
@@ -126,7 +150,7 @@ def feed() -> Response:
 
 def tag_tasks() -> Iterable[tuple[str, dict[str, Any]]]:
     """URL generator: one tag page per tag of the published pages."""
-    for slug in collect_tags(get_site().pageset()):
+    for slug in collect_tags(get_site().pageset().in_language()):
         yield "site.tag", {"tag": slug}
 
 

@@ -31,6 +31,7 @@ from typing import Any
 
 from flask import Flask
 
+from frostpress.languages import WORDS_DIR
 from frostpress.pages import Page, PageSet
 from frostpress.site import Site, current_record
 from frostpress.theme import THEME_DIR
@@ -58,7 +59,8 @@ def page_record(page: Page) -> list[Any]:
 def structure_digest(pages: PageSet) -> str:
     """Which pages there are, with their URLs, order and chapters (not their titles)."""
     order = [[p.rel, p.slug, p.is_index, p.chapter_key, p.draft] for p in pages.all()]
-    return _digest([order, [c.key for c in pages.chapters]])
+    translations = sorted((s, [p.slug for p in ps]) for s, ps in pages.translations.items())
+    return _digest([order, [c.key for c in pages.chapters], translations, list(pages.languages)])
 
 
 def meta_digests(pages: PageSet) -> dict[str, str]:
@@ -141,7 +143,8 @@ def global_digest(site: Site, app: Flask, pages: PageSet) -> str:
     h.update(__version__.encode())
     h.update(json.dumps(site.settings.digest_items()).encode())
     h.update(site.renderer.fingerprint.encode())
-    h.update(_tree_digest(list(site.settings.template_folders)).encode())
+    folders = [*site.settings.template_folders, WORDS_DIR]  # WORDS_DIR: the theme's words
+    h.update(_tree_digest(folders).encode())
     h.update(_tree_digest(list(site.settings.static_folders)).encode())
     h.update(code_digest(site.settings.root).encode())
     h.update(structure_digest(pages).encode())
@@ -184,7 +187,7 @@ def theme_templates_only(app: Flask) -> bool:
 def depend(key: str) -> None:
     """Record that the build request being served shows metadata ``key`` (see above)."""
     record = current_record()
-    if record is not None:
+    if record is not None and record.theme_only:  # else it depends on ``site:meta`` anyway
         record.shown.add(key)
 
 

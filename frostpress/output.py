@@ -7,34 +7,21 @@ mtime, no copy), which keeps rsync-style deploys and the incremental freeze chea
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import os
-import secrets
-import shutil
-import subprocess
-import sys
 import unicodedata
 from pathlib import Path
 
+from frostpress import outdir
 from frostpress.config import Settings
 from frostpress.errors import UsageError
+from frostpress.logs import log
+from frostpress.outdir import link_or_copy
 
 
 def url_file(url: str) -> str:
     """The output file of a URL path: ``/a/`` -> ``a/index.html``, ``/a.html`` -> ``a.html``."""
     rel = url[1:] + "index.html" if url.endswith("/") else url[1:]
     return unicodedata.normalize("NFC", rel)
-
-
-def link_or_copy(src: Path, dst: Path) -> None:
-    """Put ``src`` at ``dst`` as a hard link (same bytes, same mtime, no copy), or a copy
-    with its mtime where links are not possible."""
-    dst.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        os.link(src, dst)
-    except OSError:
-        shutil.copy2(src, dst)
 
 
 def guard_destination(settings: Settings) -> Path:
@@ -66,76 +53,25 @@ def guard_destination(settings: Settings) -> Path:
     return dest
 
 
-def remove_later(folder: Path) -> None:
-    """Delete ``folder`` in a process of its own that nothing waits for: on some disks freeing
-    the blocks of files already written back costs milliseconds a file, seconds for a site.
-    The folder is renamed at once (``<name>.trash-...``); a build finds and removes what an
-    interrupted deletion left (see ``OutputWriter.recover``)."""
-    trash = folder.with_name(f"{folder.name}.trash-{os.getpid()}-{secrets.token_hex(4)}")
-    quiet = subprocess.DEVNULL
-    try:
-        folder.rename(trash)
-        # A short-lived process starts the deleter and exits, so that nothing is left to reap.
-        subprocess.run(
-            [sys.executable, "-S", "-E", "-c", _START, sys.executable, str(trash)],
-            stdin=quiet,
-            stdout=quiet,
-            stderr=quiet,
-            check=True,
-            timeout=60,
-        )
-    except (OSError, subprocess.SubprocessError):
-        shutil.rmtree(trash if trash.exists() else folder, ignore_errors=True)
-
-
-_REMOVE = "import shutil, sys; shutil.rmtree(sys.argv[1], ignore_errors=True)"
-_START = (
-    "import subprocess, sys; subprocess.Popen([sys.argv[1], '-S', '-E', '-c', "
-    f"{_REMOVE!r}, sys.argv[2]], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, "
-    "stderr=subprocess.DEVNULL, start_new_session=True)"
-)
-
-
-def _exchange(a: Path, b: Path) -> bool:
-    """Atomically swap two folders (Linux renameat2 RENAME_EXCHANGE); False if unsupported."""
-    if not sys.platform.startswith("linux"):
-        return False
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
-        renameat2 = libc.renameat2
-    except (OSError, AttributeError):
-        return False
-    at_fdcwd, rename_exchange = -100, 2
-    rc = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange)
-    return bool(rc == 0)
-
-
 class OutputWriter:
     """The only writer of output files: everything a build puts into the output folder goes
     through it, into the staging folder, until :meth:`swap` makes that the output folder."""
 
     def __init__(self, dest: Path) -> None:
         self.dest = dest
-        self.staging = dest.parent / f".{dest.name}.staging"
-        self.backup = dest.parent / f".{dest.name}.previous"
+        self.staging = outdir.staging_for(dest)
 
     def recover(self) -> None:
         """Undo what an interrupted build left behind: a stale staging folder, or a swap that
-        stopped half-way (only possible where the system cannot exchange folders)."""
-        if self.backup.exists():
-            if not self.dest.exists():
-                self.backup.rename(self.dest)
-            else:
-                shutil.rmtree(self.backup, ignore_errors=True)
-        if self.staging.exists():
-            shutil.rmtree(self.staging, ignore_errors=True)
-        for left in self.dest.parent.glob(f".{self.dest.name}.staging.trash-*"):
-            remove_later(left)  # a deletion interrupted before it was done
+        stopped half-way (see frostpress.outdir)."""
+        for message in outdir.recover(self.dest):
+            log.warning("%s", message)
 
     def open(self) -> None:
         """Start an empty staging folder."""
-        self.recover()
-        self.staging.mkdir(parents=True)
+        self.staging, messages = outdir.prepare_staging(self.dest)
+        for message in messages:
+            log.warning("%s", message)
 
     def previous(self, rel: str) -> os.stat_result | None:
         """The previous build's file ``rel`` (its stat), or None."""
@@ -177,18 +113,13 @@ class OutputWriter:
                 link_or_copy(src, self.staging / name)
 
     def swap(self) -> None:
-        """Make the staging folder the output folder; at every instant a whole site is there."""
-        if not self.dest.exists():
-            self.staging.rename(self.dest)
-            return
-        if _exchange(self.staging, self.dest):
-            remove_later(self.staging)  # now holds the previous site
-            return
-        self.dest.rename(self.backup)
-        self.staging.rename(self.dest)
-        shutil.rmtree(self.backup, ignore_errors=True)
+        """Mark the staging folder as Frostpress's and make it the output folder; at every
+        instant a whole site is there (see frostpress.outdir)."""
+        for message in outdir.swap_into_place(self.staging, self.dest):
+            log.warning("%s", message)
 
     def discard(self) -> None:
         """Drop the staging folder (a failed or interrupted build)."""
-        if self.staging.exists():
-            shutil.rmtree(self.staging, ignore_errors=True)
+        message = outdir.discard(self.staging)
+        if message:
+            log.warning("%s", message)

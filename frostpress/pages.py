@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import errno
 import hashlib
+import json
 import os
 import posixpath
 import re
+import stat
 import time
 import unicodedata
 from collections.abc import Iterable, Iterator
@@ -16,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from frostpress.errors import ContentError, ContentErrors
-from frostpress.frontmatter import split
+from frostpress.frontmatter import FrontMatter, split
 from frostpress.pagememo import PageMemo, StatKey, stat_key, trusted
 
 SOURCE_SUFFIXES = (".md", ".markdown")
@@ -66,6 +69,12 @@ class Page:
     #: Old URL paths of this page ('/'-separated, starting with '/'), from ``aliases`` and
     #: ``redirect_from``.
     aliases: tuple[str, ...] = ()
+    #: The page's language as written in LANGUAGES; '' on a one-language site.
+    lang: str = ""
+    #: The language whose home page this is, served at ``/<lang>/`` ('' for other pages).
+    home_of: str = ""
+    #: A copy of a page in another language, not translated yet (``untranslated: true``).
+    untranslated: bool = False
 
     @property
     def lastmod(self) -> datetime.date | None:
@@ -78,8 +87,58 @@ class Page:
         return str(value) if value else self.title
 
     def read_body(self) -> str:
-        """Read the Markdown body from disk."""
-        return read_text(self.source)[self.body_offset :]
+        """Read the Markdown body from disk: exactly the text that was read and fingerprinted
+        when the page was loaded, or a ContentError when the file changed since then (the
+        build then stops and the previous site stays; the next build reads the new text)."""
+        raw = read_source(self.source)
+        if source_digest(raw) != self.digest:
+            raise ContentError(
+                display_path(self.source),
+                "changed while the site was being built; build again once it is saved",
+            )
+        text = raw.decode("utf-8-sig")
+        if "\r" in text:
+            text = text.replace("\r\n", "\n").replace("\r", "\n")
+        return text[self.body_offset :]
+
+
+_FILE_KINDS = (
+    (stat.S_ISFIFO, "a named pipe"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISCHR, "a device"),
+    (stat.S_ISBLK, "a device"),
+    (stat.S_ISDIR, "a folder"),
+)
+
+
+def read_source(path: Path) -> bytes:
+    """The bytes of a source, which must be a regular file (a named pipe or a device would
+    block the build forever); ContentError naming the file when it cannot be read."""
+    shown = display_path(path)
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as exc:
+        raise ContentError(shown, _unreadable(path, exc)) from None
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            kind = next((name for test, name in _FILE_KINDS if test(mode)), "not a file")
+            raise ContentError(shown, f"is {kind}, not a regular file: only files are read")
+        with os.fdopen(fd, "rb", closefd=False) as fh:
+            return fh.read()
+    except OSError as exc:
+        raise ContentError(shown, _unreadable(path, exc)) from None
+    finally:
+        os.close(fd)
+
+
+def _unreadable(path: Path, exc: OSError) -> str:
+    if path.is_symlink() and not os.path.exists(path):
+        return f"symlink to {os.readlink(path)} points to nothing (a dangling symlink)"
+    if exc.errno == errno.ELOOP:
+        return "symlink loop: the link points back to itself"
+    return f"cannot be read: {exc.strerror or exc}"
 
 
 def read_text(path: Path) -> str:
@@ -109,8 +168,17 @@ def derive_slug(rel: str) -> str:
     return "/".join(segments)
 
 
+#: Longest slug segment: with ``.html`` (or ``/index.html``) it must stay a valid file name
+#: (255 bytes on most file systems), with room to spare.
+MAX_SEGMENT = 200
+#: Longest slug, so that output paths stay well within every system's path limit.
+MAX_SLUG = 1000
+
+
 def check_slug(slug: str) -> str | None:
     """Why an explicit slug is invalid, or None when it is fine."""
+    if len(slug) > MAX_SLUG:
+        return f"is {len(slug)} characters long; at most {MAX_SLUG} make a usable path"
     if slug.startswith("/"):
         return "must not start with '/'"
     if slug.endswith("/"):
@@ -122,6 +190,35 @@ def check_slug(slug: str) -> str | None:
     if bad:
         shown = ", ".join(repr(ch) for ch in bad)
         return f"may hold only ASCII letters, digits, '-', '_' and '/', not {shown}"
+    longest = max(segments, key=len)
+    if len(longest) > MAX_SEGMENT:
+        return (
+            f"has a segment of {len(longest)} characters, too long for a file name "
+            f"(at most {MAX_SEGMENT})"
+        )
+    return None
+
+
+#: Characters XML 1.0 cannot carry at all (feeds and sitemaps would not parse), and the C1
+#: controls, which no title or description means to hold.
+_XML_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def unsafe_character(value: Any) -> str | None:
+    """The first character of a front-matter value (text, or text inside lists and
+    mappings) that XML cannot carry, as ``U+0008``; None when there is none."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            m = _XML_UNSAFE.search(item)
+            if m:
+                return f"U+{ord(m.group()):04X}"
+        elif isinstance(item, dict):
+            stack.extend(item.values())
+            stack.extend(item.keys())
+        elif isinstance(item, (list, tuple)):
+            stack.extend(item)
     return None
 
 
@@ -197,11 +294,20 @@ def check_site_path(path: str) -> str:
     text = path.strip()
     if not text or "://" in text or text.startswith("//") or "\\" in text or "\0" in text:
         raise ValueError(f"alias {path!r} must be a path inside the site, like /old-page.html")
-    if any(ch in text for ch in "?#") or any(ord(ch) < 32 for ch in text):
-        raise ValueError(f"alias {path!r} must be a plain path, without '?', '#' or controls")
+    if any(ch.isspace() or not ch.isprintable() for ch in text):
+        raise ValueError(f"alias {path!r} must not hold spaces or control characters")
+    if any(ch in text for ch in "?#*%"):
+        raise ValueError(
+            f"alias {path!r} must be a plain path, without '?', '#', '*' or '%' "
+            "(write it as it reads, not percent-encoded)"
+        )
     segments = text.strip("/").split("/")
     if any(seg in (".", "..") for seg in segments):
         raise ValueError(f"alias {path!r} must not contain '.' or '..' segments")
+    if any(seg.startswith(":") for seg in segments):
+        raise ValueError(f"alias {path!r} must not have a segment starting with ':'")
+    if len(text) > MAX_SLUG or max(len(seg) for seg in segments) > MAX_SEGMENT:
+        raise ValueError(f"alias {path!r} is too long for a file name")
     clean = "/" + posixpath.normpath("/" + text).lstrip("/")
     if clean == "/":
         raise ValueError(f"alias {path!r} cannot be the home page")
@@ -218,6 +324,17 @@ def _normalise_extras(meta: dict[str, Any], text: str, shown: str) -> dict[str, 
                 out[key] = parse_date(meta[key])
             except ValueError as exc:
                 problems.append(ContentError(shown, f"{key}: {exc}", _meta_line(text, key, 1)))
+    for key, value in meta.items():
+        bad = unsafe_character(value)
+        if bad:
+            problems.append(
+                ContentError(
+                    shown,
+                    f"{key} holds the control character {bad}, which feeds and sitemaps "
+                    "cannot carry; remove it",
+                    _meta_line(text, key, 1),
+                )
+            )
     out["tags"] = tuple(dict.fromkeys(parse_list(meta.get("tags"))))
     if "draft" in meta:
         try:
@@ -241,9 +358,58 @@ def load_page(path: Path, content_dir: Path, raw: bytes | None = None) -> Page:
     """Read and normalise one source (``raw``: its bytes, when already read). Raises
     ContentError naming the file and line."""
     try:
-        return _load_page(path, content_dir, path.read_bytes() if raw is None else raw)
+        return _load_page(path, content_dir, read_source(path) if raw is None else raw)
     except ContentError as exc:  # name the file as the user sees it
         raise ContentError(display_path(path), exc.message, exc.line) from None
+    except ContentErrors as exc:
+        shown = display_path(path)
+        raise ContentErrors([ContentError(shown, e.message, e.line) for e in exc.errors]) from None
+
+
+def _page_title(title: Any, fm: FrontMatter, text: str, rel: str, is_index: bool) -> str:
+    """The title from front matter, else the first heading, else the file name."""
+    shown = ""
+    h1 = None
+    if title is None or (isinstance(title, str) and not title.strip()):
+        if fm.form != "none":
+            raise ContentError(shown, "missing title: add a 'title:' line to the front matter", 1)
+        h1 = _H1.search(fm.body)
+        stem = rel.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+        folder = rel.rsplit("/", 2)[-2] if "/" in rel else "Home"
+        title = h1.group(1) if h1 else title_from_name(folder if is_index else stem)
+    elif not isinstance(title, (str, int, float)):
+        raise ContentError(shown, "title must be text", _meta_line(text, "title", 1))
+    bad = unsafe_character(title)
+    if bad:
+        line = _meta_line(text, "title", 1)
+        if h1 is not None:  # the title is the page's first heading
+            line = fm.body_line + fm.body.count("\n", 0, h1.start())
+        raise ContentError(
+            shown,
+            f"title holds the control character {bad}, which feeds and sitemaps cannot "
+            "carry; remove it",
+            line,
+        )
+    return str(title).strip()
+
+
+def _page_slug(explicit: Any, text: str, rel: str, is_index: bool) -> str:
+    """The slug from front matter, checked, or made from the file's path."""
+    shown = ""
+    if explicit is not None:
+        slug = str(explicit).strip()
+        why = check_slug(slug)
+        if why:
+            raise ContentError(shown, f"invalid slug {slug!r}: {why}", _meta_line(text, "slug", 1))
+        return slug
+    slug = derive_slug(rel)
+    why = check_slug(slug) if slug else None
+    if why or (not slug and not (is_index and "/" not in rel)):
+        because = f" (the slug {why})" if why and "long" in why else ""
+        raise ContentError(
+            shown, f"cannot make a URL slug from this file name{because}; add a 'slug:' line", 1
+        )
+    return slug
 
 
 def _load_page(path: Path, content_dir: Path, raw: bytes) -> Page:
@@ -259,30 +425,8 @@ def _load_page(path: Path, content_dir: Path, raw: bytes) -> Page:
     meta = dict(fm.meta)
     stem = rel.rsplit("/", 1)[-1].rsplit(".", 1)[0]
     is_index = stem in INDEX_STEMS
-    title = meta.pop("title", None)
-    if title is None or (isinstance(title, str) and not title.strip()):
-        if fm.form != "none":
-            raise ContentError(shown, "missing title: add a 'title:' line to the front matter", 1)
-        h1 = _H1.search(fm.body)
-        if h1:
-            title = h1.group(1)
-        else:
-            folder = rel.rsplit("/", 2)[-2] if "/" in rel else "Home"
-            title = title_from_name(folder if is_index else stem)
-    elif not isinstance(title, (str, int, float)):
-        raise ContentError(shown, "title must be text", _meta_line(text, "title", 1))
-    explicit = meta.pop("slug", None)
-    if explicit is not None:
-        slug = str(explicit).strip()
-        why = check_slug(slug)
-        if why:
-            raise ContentError(shown, f"invalid slug {slug!r}: {why}", _meta_line(text, "slug", 1))
-    else:
-        slug = derive_slug(rel)
-        if (slug and check_slug(slug)) or (not slug and not (is_index and "/" not in rel)):
-            raise ContentError(
-                shown, "cannot make a URL slug from this file name; add a 'slug:' line", 1
-            )
+    title = _page_title(meta.pop("title", None), fm, text, rel, is_index)
+    slug = _page_slug(meta.pop("slug", None), text, rel, is_index)
     sortorder = None
     for key in SORT_KEYS:
         if key in meta and meta[key] not in (None, ""):
@@ -302,7 +446,7 @@ def _load_page(path: Path, content_dir: Path, raw: bytes) -> Page:
         source=path,
         rel=rel,
         slug=slug,
-        title=str(title).strip(),
+        title=title,
         sortorder=sortorder,
         meta=meta,
         chapter_key=chapter_key,
@@ -357,7 +501,16 @@ def discover(content_dir: Path) -> tuple[list[Path], list[ContentError]]:
 
 def _escapes(path: Path, root: Path, problems: list[ContentError]) -> bool:
     """True (and a problem recorded) for a symlink that points outside the content folder."""
-    if path.is_symlink() and not _inside(path.resolve(), root):
+    if not path.is_symlink():
+        return False
+    try:
+        target = path.resolve()
+    except (OSError, RuntimeError):  # a symlink loop
+        problems.append(
+            ContentError(display_path(path), "symlink loop: the link points back to itself")
+        )
+        return True
+    if not _inside(target, root):
         problems.append(
             ContentError(display_path(path), "symlink points outside the content folder")
         )
@@ -379,7 +532,12 @@ class PageSet:
     loose: list[Page]  # pages outside any chapter
     by_slug: dict[str, Page]
     by_rel: dict[str, Page]
+    meta_digest: str
     _position: dict[str, int] = field(default_factory=dict, repr=False)
+    #: Of a site in several languages: each language's own pages (the default language
+    #: first), and each page's translations by slug (see frostpress.languages).
+    languages: dict[str, PageSet] = field(default_factory=dict, repr=False)
+    translations: dict[str, tuple[Page, ...]] = field(default_factory=dict, repr=False)
 
     def __iter__(self) -> Iterator[Page]:
         return iter(self.pages)
@@ -399,8 +557,16 @@ class PageSet:
         return self.pages[i + 1] if i is not None and i + 1 < len(self.pages) else None
 
     def all(self) -> list[Page]:
-        """Every page including the home page."""
-        return ([self.home] if self.home else []) + self.pages
+        """Every page including the home page (and the home page of every language)."""
+        homes = [s.home for s in self.languages.values() if s.home and s.home is not self.home]
+        return ([self.home] if self.home else []) + homes + self.pages
+
+    def in_language(self, lang: str | None = None) -> PageSet:
+        """The pages of language ``lang`` (default: the site's default language); the whole
+        set on a one-language site."""
+        if not self.languages:
+            return self
+        return self.languages.get(lang or "", next(iter(self.languages.values())))
 
 
 def sort_key(page: Page) -> tuple[bool, int, str]:
@@ -435,17 +601,18 @@ def _slug_line(page: Page) -> int:
         return 1
 
 
-def build_pageset(pages: Iterable[Page], drafts: bool = True) -> PageSet:
+def build_pageset(pages: Iterable[Page], drafts: bool = True, home_slug: str = "") -> PageSet:
     """Index pages: reject duplicate slugs (naming both files), group into chapters, order.
 
     Each PageSet holds its own copies of the pages (their ``chapter`` belongs to this set);
-    with ``drafts=False`` draft pages are left out, as in the frozen site."""
+    with ``drafts=False`` draft pages are left out, as in the frozen site. The page whose
+    slug is ``home_slug`` is the home page (a language's home is at its folder's slug)."""
     copies = [dataclasses.replace(p, chapter=None) for p in pages if drafts or not p.draft]
     by_slug, problems = _index_by_slug(copies)
     if problems:
         raise ContentErrors(problems)
-    home = by_slug.get("")
-    rest = sorted((p for p in by_slug.values() if p.slug != ""), key=sort_key)
+    home = by_slug.get(home_slug)
+    rest = sorted((p for p in by_slug.values() if p is not home), key=sort_key)
     groups: dict[str, list[Page]] = {}
     loose: list[Page] = []
     for page in rest:
@@ -459,12 +626,17 @@ def build_pageset(pages: Iterable[Page], drafts: bool = True) -> PageSet:
         if index is not None:  # a folder's index page leads its chapter
             members = [index] + [p for p in members if p is not index]
         explicit = members[0].meta.get("chapter")
-        title = index.title if index else (str(explicit) if explicit else title_from_name(key))
+        named = title_from_name(key.rsplit("/", 1)[-1])  # 'fr/01-guide' is titled 'Guide'
+        title = index.title if index else (str(explicit) if explicit else named)
         chapter = Chapter(key=key, title=title, pages=tuple(members))
         for p in members:
             p.chapter = chapter
         chapters.append(chapter)
     ordered = loose + [p for c in chapters for p in c.pages]
+    digest = hashlib.blake2b(digest_size=16)
+    for p in ([home] if home else []) + ordered:
+        record = [p.rel, p.slug, p.title, p.sortorder, p.chapter_key, p.meta, p.draft]
+        digest.update(json.dumps(record, sort_keys=True, default=str).encode())
     return PageSet(
         pages=ordered,
         home=home,
@@ -472,6 +644,7 @@ def build_pageset(pages: Iterable[Page], drafts: bool = True) -> PageSet:
         loose=loose,
         by_slug=by_slug,
         by_rel={p.rel: p for p in by_slug.values()},
+        meta_digest=digest.hexdigest(),
         _position={p.slug: i for i, p in enumerate(ordered)},
     )
 
@@ -524,7 +697,7 @@ def _load_or_reuse(
         stats[path] = before
         return page
     read_ns = time.time_ns()
-    raw = path.read_bytes()
+    raw = read_source(path)
     hit = memo.get(path)
     page = hit if hit is not None and hit.digest == source_digest(raw) else None
     if page is None:

@@ -4,6 +4,7 @@ take no argument), its output file, and what decides whether its previous file c
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -17,9 +18,11 @@ from frostpress.fingerprints import (
     theme_templates_only,
     url_fingerprint,
 )
+from frostpress.outdir import static_warnings
 from frostpress.output import OutputWriter, url_file
+from frostpress.owners import check_plan
 from frostpress.pages import Page
-from frostpress.site import RECORD_KEY, BuildRecord, get_site
+from frostpress.site import RECORD_KEY, BuildRecord, Site, get_site
 
 Task = tuple[str, dict[str, Any]]
 #: Blueprints whose views read nothing but the settings, the templates, the static files'
@@ -138,6 +141,9 @@ def plan_entries(app: Flask) -> tuple[list[Entry], list[str]]:
         for (endpoint, values), url in zip(tasks, urls, strict=True)
     ]
     _refuse_unsafe(entries)
+    site = get_site(app)
+    warnings += check_plan(app, [(e.endpoint, e.values, e.file) for e in entries])
+    warnings += static_warnings(site.settings.static_dir, site.settings.root)
     return entries, warnings
 
 
@@ -154,6 +160,24 @@ def page_sources(app: Flask) -> dict[str, Page]:
     return out
 
 
+# --------------------------------------------------------------------------- stamps
+
+
+def folders_stamp(site: Site) -> str:
+    """The name, size and modification time of every template and static file: taken when
+    the plan is made and again once every page is rendered, so that a template or asset
+    saved during a build never leaves pages made from two versions of it."""
+    h = hashlib.blake2b(digest_size=16)
+    for folder in [*site.settings.template_folders, *site.settings.static_folders]:
+        for path in sorted(folder.rglob("*")) if folder.is_dir() else []:
+            try:
+                st = path.stat()
+            except OSError:
+                continue
+            h.update(f"{path}\0{st.st_size}\0{st.st_mtime_ns}\0".encode())
+    return h.hexdigest()
+
+
 # --------------------------------------------------------------------------- the plan
 
 
@@ -163,7 +187,8 @@ def make_plan(app: Flask, output: OutputWriter, previous: dict[str, Any]) -> Pla
     entries, warnings = plan_entries(app)
     pages = site.pageset(drafts=False)
     plan = Plan(entries, global_digest(site, app, pages), input_digests(pages), previous)
-    plan.theme_only = theme_templates_only(app)
+    # One language only: a page of a site in several languages shows its translations.
+    plan.theme_only = theme_templates_only(app) and not pages.languages
     plan.warnings = warnings
     for i, entry in enumerate(entries):
         (plan.kept if _unchanged(plan, entry, output) else plan.render).append(i)
@@ -178,4 +203,5 @@ def _unchanged(plan: Plan, entry: Entry, output: OutputWriter) -> bool:
     st = output.previous(entry.file)
     if st is None or old["size"] != st.st_size or old["mtime_ns"] != st.st_mtime_ns:
         return False
-    return bool(old["fp"] == plan.fingerprint(old["deps"]))
+    fp = plan.fingerprint(old["deps"])
+    return fp is not None and bool(old["fp"] == fp)  # None: an input it was made from is gone

@@ -17,9 +17,11 @@ from flask import Flask, current_app, has_request_context, request
 from frostpress.cache import DiskCache
 from frostpress.config import Settings
 from frostpress.errors import ContentError
+from frostpress.languages import build_site_pageset
+from frostpress.limits import bounded_render
 from frostpress.markdown import MarkdownRenderer, Rendered
 from frostpress.pagememo import PageMemo, load_memo, memo_file, save_memo
-from frostpress.pages import Page, PageSet, build_pageset, load_pages
+from frostpress.pages import Page, PageSet, load_pages
 
 #: A URL generator yields ``(endpoint, values)`` pairs, as Frozen-Flask's generators do.
 Generator = Callable[[], Iterable[tuple[str, dict[str, Any]]]]
@@ -122,7 +124,8 @@ class Site:
                 self._stale = False
             found = self._pagesets.get(drafts)
             if found is None:
-                found = self._pagesets[drafts] = build_pageset(self._pages, drafts=drafts)
+                found = build_site_pageset(self._pages, self.settings, drafts=drafts)
+                self._pagesets[drafts] = found
             return found
 
     def _load_pages(self) -> list[Page]:
@@ -183,7 +186,12 @@ class Site:
         if data is not None:
             result = Rendered.from_json(data)
         else:
-            result = self.renderer.render(body, page.rel)
+            result = bounded_render(
+                lambda: self.renderer.render(body, page.rel),
+                page.source,
+                page.body_line,
+                self.settings.render_timeout,
+            )
             self.cache.put(key, result.to_json())
             self.cache.put(key + "-text", result.text.encode())
         with self._lock:

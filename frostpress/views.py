@@ -28,8 +28,10 @@ from frostpress.assets import (
 from frostpress.config import Settings
 from frostpress.errors import ContentError
 from frostpress.fingerprints import depend, fine_grained
-from frostpress.markdown import PAGE_LINK_RE
+from frostpress.logs import log
+from frostpress.markdown import PAGE_LINK_RE, unsafe_link_warnings
 from frostpress.pages import Page, display_path
+from frostpress.serving_language import language_pages, use_language
 from frostpress.site import Site, get_site
 from frostpress.theme import THEME_DIR
 
@@ -57,7 +59,10 @@ def page_url(page: Page | None) -> str:
     key = (request.script_root, page.slug)
     url = site.memo.urls.get(key)
     if url is None:
-        url = url_for("pages.index") if page.slug == "" else url_for("pages.page", slug=page.slug)
+        if page.slug == "" or page.home_of:  # lang=None: the default language's home
+            url = url_for("pages.index", lang=page.home_of or None)
+        else:
+            url = url_for("pages.page", slug=page.slug)
         site.memo.urls[key] = url
     return url
 
@@ -86,7 +91,10 @@ def render_page(page: Page, status: int = 200) -> tuple[str, int]:
     """Render one page through its template (``template`` key, default page.html)."""
     site = get_site()
     rendered = site.rendered(page)
-    pages = site.pageset()
+    for warning in unsafe_link_warnings(display_path(page.source), page.body_line, rendered):
+        log.warning("%s", warning)
+    use_language(page)
+    pages = language_pages()
     template = str(page.meta.get("template") or "page.html")
     previous, following = pages.previous(page), pages.next(page)
     fine_grained(page)
@@ -112,7 +120,7 @@ def render_page(page: Page, status: int = 200) -> tuple[str, int]:
 
 
 def index() -> tuple[str, int]:
-    pages = get_site().pageset()
+    pages = language_pages()
     if pages.home is not None:
         return render_page(pages.home)
     return render_template("index.html"), 200
@@ -125,7 +133,7 @@ def not_found_page() -> tuple[str, int]:
 
 def page_view(slug: str) -> tuple[str, int]:
     page = get_site().pageset().get(slug)
-    if page is None or page.slug == "":
+    if page is None or page.slug == "" or page.home_of:
         abort(404)
     return render_page(page)
 

@@ -191,33 +191,3 @@ def test_freeze_clean_trusts_no_page_memo(tmp_path: Path) -> None:
     assert clean.returncode == 0, clean.stderr
     assert "Forged" not in (root / "site" / "alpha" / "alpha1.html").read_text()
     assert "Alpha 1" in (root / "site" / "alpha" / "alpha1.html").read_text()
-
-
-def leftovers(root: Path) -> list[str]:
-    return sorted(p.name for p in root.iterdir() if p.name.startswith(".site."))
-
-
-def wait_until_gone(root: Path, seconds: float = 60) -> list[str]:
-    deadline = time.monotonic() + seconds
-    while leftovers(root) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    return leftovers(root)
-
-
-def test_the_replaced_site_is_removed_after_the_build(tmp_path: Path) -> None:
-    """The previous output is deleted in the background once the new one is in place; a
-    deletion that was interrupted is finished by the next build."""
-    root = write_site(tmp_path / "proj", CHAPTERS)
-    assert run_build(root, "freeze", "--jobs", "1").returncode == 0
-    add("templates/page.html", '{% extends "theme/page.html" %}\n')(root)
-    again = run_build(root, "freeze", "--jobs", "1")
-    assert again.returncode == 0, again.stderr
-    assert wait_until_gone(root) == []
-    stale = root / ".site.staging.trash-1-0000"  # as a killed deletion leaves it
-    (stale / "alpha").mkdir(parents=True)
-    (stale / "alpha" / "alpha1.html").write_text("old")
-    assert run_build(root, "freeze", "--jobs", "1").returncode == 0
-    assert wait_until_gone(root) == []
-    clean = run_build(root, "freeze", "--clean", "--jobs", "1", "--output", "clean")
-    assert clean.returncode == 0, clean.stderr
-    assert tree(root / "site") == tree(root / "clean")
