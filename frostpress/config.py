@@ -58,6 +58,8 @@ class Settings:
     jobs: int = 0
     page_toc: bool = False
     strict: bool = False
+    repo_url: str = ""
+    edit_uri: str = "edit/main/content/"
 
     @property
     def base_path(self) -> str:
@@ -146,7 +148,7 @@ def _coerce(key: str, value: Any, root: Path) -> Any:
         if value not in _CHOICES[key]:
             raise ValueError(f"expected one of {', '.join(_CHOICES[key])}, got {value!r}")
         return value
-    if key == "site_url":
+    if key in ("site_url", "repo_url"):
         if not isinstance(value, str):
             raise TypeError(f"expected a URL, got {value!r}")
         if value and not (value.startswith(("http://", "https://")) and urlsplit(value).netloc):

@@ -1,59 +1,354 @@
-"""The search index: one JSON file of every page's title, URL and text, built at freeze time.
+"""Full-text search: an index split into shards, built at freeze time, searched in the browser.
 
-The route ``/search-index.json`` takes no argument, so the freezer writes it like any page;
-the theme's script fetches it only when a reader starts searching, and searches it in the
-browser, so search works on the frozen site with no server.
+Every word of every page is indexed. The index is written as small JSON files under
+``/search/`` and the theme's script fetches only what a query needs:
+
+- ``/search/index.json``: the number of pages and the first word of each shard (a few KB);
+- ``/search/t/<hash>.json``: one shard, the words of one alphabetical range with, for each
+  page that has the word, a weight (title, then headings, then body) and its positions
+  (for quoted phrases and for finding the passage to show);
+- ``/search/p/<n>.json``: page ``n``'s title, URL and text in sections (heading anchor,
+  heading, text), fetched for the results shown only.
+
+Words are runs of letters, digits and marks, lower-cased after NFKC normalisation. Text in
+scripts written without spaces (Chinese, Japanese, Thai...) is indexed in overlapping pairs
+of characters, so any run of two or more characters can be found. The script
+(``frostpress.js``) splits queries the same way.
 """
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import html as html_lib
 import json
+import math
+import re
+import sys
+import threading
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from typing import Any
 
-from flask import Blueprint, Response
+from flask import Blueprint, Flask, Response, abort, current_app, g
+from flask.blueprints import BlueprintSetupState
 
-from frostpress.site import get_site
+from frostpress.markdown import html_to_text
+from frostpress.pages import Page
+from frostpress.site import Site, get_site
 from frostpress.views import page_url
 
-#: Characters of each page's text kept in the index: enough to find a page by what it is
-#: about, while the index of a site of thousands of pages stays a few megabytes.
-TEXT_LIMIT = 1000
+#: Shards are cut when they reach this many bytes of JSON (a word with more postings than
+#: that gets a shard of its own): the bytes a one-word query fetches from the index.
+SHARD_BYTES = 16_000
+
+#: Positions kept per word and page: enough for phrases and passages, bounded for common words.
+MAX_POSITIONS = 64
+
+#: Scripts written without spaces between words: indexed in pairs of characters.
+NO_SPACE_SCRIPTS = (
+    "\u0e00-\u0eff"  # Thai, Lao
+    "\u1000-\u109f"  # Myanmar
+    "\u1780-\u17ff"  # Khmer
+    "\u2e80-\u2fdf"  # CJK radicals
+    "\u3005-\u3007\u3021-\u3029\u3031-\u3035"
+    "\u3040-\u30ff"  # Hiragana, Katakana
+    "\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"  # Han
+    "\uff66-\uff9f"  # half-width Katakana
+    "\U00020000-\U0002fa1f"
+)
+_NO_SPACE = re.compile(f"([{NO_SPACE_SCRIPTS}]+)")
+_HEADING = re.compile(r'<h([1-6])\b[^>]*\bid="([^"]*)"[^>]*>(.*?)</h\1\s*>', re.S | re.I)
+
+#: Weights of one word on one page, by where it occurs (see _Postings.weight).
+TITLE_WEIGHT, HEADING_WEIGHT, BODY_CAP = 30, 10, 8
+
+INDEX_VERSION = "1"
 
 
-def search_entries() -> list[dict[str, Any]]:
-    """One entry per page, in site order: title, url, chapter title and text."""
-    site = get_site()
-    entries = []
-    for page in site.pageset().all():
-        entries.append(
-            {
-                "title": page.title,
-                "url": page_url(page),
-                "section": page.chapter.title if page.chapter else "",
-                "text": _clip(site.text(page)),
-            }
-        )
-    return entries
+@functools.cache
+def _word_pattern() -> re.Pattern[str]:
+    """Letters, digits and combining marks (Python's ``\\w`` leaves marks out, which would
+    cut words of Indic scripts apart); the script uses ``[\\p{L}\\p{N}\\p{M}]+``."""
+    marks = []
+    start = None
+    for cp in range(sys.maxunicode + 1):
+        is_mark = unicodedata.category(chr(cp)).startswith("M")
+        if is_mark and start is None:
+            start = cp
+        elif not is_mark and start is not None:
+            marks.append((start, cp - 1))
+            start = None
+    ranges = "".join(f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in marks)
+    return re.compile(f"(?:[^\\W_]|[{ranges}])+")
 
 
-def _clip(text: str) -> str:
-    """``text`` cut to TEXT_LIMIT characters, at a word boundary."""
-    if len(text) <= TEXT_LIMIT:
-        return text
-    return text[:TEXT_LIMIT].rsplit(" ", 1)[0]
+def tokens(text: str) -> list[str]:
+    """The index words of ``text``, in order: lower-cased words, and for text without
+    spaces every pair of characters plus the last character of each run."""
+    out: list[str] = []
+    for word in _word_pattern().findall(unicodedata.normalize("NFKC", text).lower()):
+        if not _NO_SPACE.search(word):
+            out.append(word)
+            continue
+        for i, part in enumerate(_NO_SPACE.split(word)):
+            if not part:
+                continue
+            if i % 2 == 0:  # between runs without spaces: an ordinary word
+                out.append(part)
+            else:
+                out.extend(part[j : j + 2] for j in range(len(part) - 1))
+                out.append(part[-1])
+    return out
 
 
-def search_index() -> Response:
-    """The search index of the whole site as compact JSON."""
-    data = json.dumps(search_entries(), ensure_ascii=False, separators=(",", ":"))
+@dataclass(frozen=True)
+class Section:
+    """Part of a page under one heading (the part before the first heading has no anchor)."""
+
+    anchor: str
+    heading: str
+    text: str
+
+
+def page_sections(html: str) -> list[Section]:
+    """The sections of a rendered body, split at headings that have an id."""
+    sections = []
+    anchor, heading, pos = "", "", 0
+    for m in _HEADING.finditer(html):
+        sections.append(Section(anchor, heading, html_to_text(html[pos : m.start()])))
+        anchor = html_lib.unescape(m.group(2))
+        heading, pos = html_to_text(m.group(3)), m.end()
+    sections.append(Section(anchor, heading, html_to_text(html[pos:])))
+    return [s for s in sections if s.anchor or s.text]
+
+
+@dataclass
+class _Postings:
+    """One word on one page: where it occurs."""
+
+    title: bool = False
+    headings: int = 0
+    body: int = 0
+    positions: list[int] = field(default_factory=list)
+
+    def add(self, pos: int) -> None:
+        if len(self.positions) < MAX_POSITIONS:
+            self.positions.append(pos)
+
+    def weight(self) -> int:
+        """Title beats headings beats body: the body's share is capped below a heading's,
+        and a heading's (with the body's) below the title's."""
+        heading = HEADING_WEIGHT + 2 * min(self.headings - 1, 2) if self.headings else 0
+        body = min(BODY_CAP, round(2 * math.log2(1 + self.body)))
+        return TITLE_WEIGHT * self.title + heading + body
+
+
+def page_postings(title: str, sections: list[Section]) -> dict[str, _Postings]:
+    """Every word of one page. Positions count the title's words, then each section's
+    heading and text: the order in which the script counts them in the page's fragment."""
+    found: dict[str, _Postings] = {}
+    pos = 0
+    parts = [(title, "title")] + [
+        part for s in sections for part in ((s.heading, "heading"), (s.text, "body"))
+    ]
+    for text, where in parts:
+        for word in tokens(text):
+            entry = found.get(word)
+            if entry is None:
+                entry = found[word] = _Postings()
+            if where == "title":
+                entry.title = True
+            elif where == "heading":
+                entry.headings += 1
+            else:
+                entry.body += 1
+            entry.add(pos)
+            pos += 1
+    return found
+
+
+def encode_postings(postings: list[tuple[int, _Postings]]) -> list[int]:
+    """``[page, weight, count, first position, gaps...]`` for each page, flat."""
+    flat: list[int] = []
+    for page_id, p in postings:
+        gaps = [b - a for a, b in zip([0, *p.positions], p.positions, strict=False)]
+        flat += [page_id, p.weight(), len(gaps), *gaps]
+    return flat
+
+
+@dataclass(frozen=True)
+class SearchIndex:
+    """The whole index of one set of pages: the small index file and the shards by name."""
+
+    meta: bytes
+    shards: dict[str, bytes]
+
+
+def _dumps(data: Any) -> bytes:
     # Escaped as Flask's htmlsafe_dumps does: the index is data, and stays inert even if
     # some script ever puts a piece of it into HTML.
-    data = data.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return text.encode()
+
+
+def build_index(pages: Iterable[tuple[str, list[Section]]]) -> SearchIndex:
+    """The index of ``pages`` (title and sections of each, in site order; ids count from 0)."""
+    words: dict[str, list[tuple[int, _Postings]]] = {}
+    count = 0
+    for page_id, (title, sections) in enumerate(pages):
+        count += 1
+        for word, p in page_postings(title, sections).items():
+            words.setdefault(word, []).append((page_id, p))
+    shards: dict[str, bytes] = {}
+    firsts: list[list[str]] = []
+    # In UTF-16 order, the order in which the script compares strings.
+    ordered = sorted(words.items(), key=lambda item: item[0].encode("utf-16-be"))
+    for chunk in _chunks(ordered):
+        data = _dumps(chunk)
+        name = hashlib.blake2b(data, digest_size=6).hexdigest()
+        shards[name] = data
+        firsts.append([next(iter(chunk)), name])
+    meta = {"version": INDEX_VERSION, "pages": count, "shards": firsts}
+    return SearchIndex(_dumps(meta), shards)
+
+
+def _chunks(items: list[tuple[str, list[tuple[int, _Postings]]]]) -> Iterator[dict[str, Any]]:
+    """Words in alphabetical order, cut into shards of about SHARD_BYTES."""
+    chunk: dict[str, Any] = {}
+    size = 0
+    for word, postings in items:
+        flat = encode_postings(postings)
+        entry_size = len(word.encode()) + 2 * len(flat) + 8
+        if chunk and size + entry_size > SHARD_BYTES:
+            yield chunk
+            chunk, size = {}, 0
+        chunk[word] = flat
+        size += entry_size
+    if chunk:
+        yield chunk
+
+
+# --------------------------------------------------------------------------- per app
+
+
+@dataclass
+class _Store:
+    """The index last built for this app, by a key of the pages it was built from."""
+
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    key: str = ""
+    index: SearchIndex | None = None
+
+
+def _pages(site: Site) -> list[Page]:
+    """The pages searched: drafts too in the preview, published pages in the frozen site."""
+    return site.pageset().all()
+
+
+def current_index(site: Site, store: _Store, pages: list[Page]) -> SearchIndex:
+    """The index of ``pages`` as they are now: kept while no page changes, read from the disk
+    cache when the same pages were indexed before."""
+    h = hashlib.blake2b(INDEX_VERSION.encode(), digest_size=16)
+    h.update(site.renderer.fingerprint.encode())
+    for p in pages:
+        h.update(f"{p.slug}\0{p.title}\0{p.digest}\0".encode())
+    key = "search-" + h.hexdigest()
+    with store.lock:
+        if store.key == key and store.index is not None:
+            return store.index
+        cached = site.cache.get(key)
+        if cached is not None:
+            obj = json.loads(cached)
+            shards = {k: v.encode() for k, v in obj["shards"].items()}
+            index = SearchIndex(obj["meta"].encode(), shards)
+        else:
+            index = build_index((p.title, page_sections(site.rendered(p).html)) for p in pages)
+            blob = {
+                "meta": index.meta.decode(),
+                "shards": {k: v.decode() for k, v in index.shards.items()},
+            }
+            site.cache.put(key, json.dumps(blob).encode())
+        store.key, store.index = key, index
+        return index
+
+
+def _store(app: Flask) -> _Store:
+    store = app.extensions.get("frostpress_search")
+    assert isinstance(store, _Store)
+    return store
+
+
+def _depends_on_every_page(site: Site) -> None:
+    """Record every page body as read by this URL (an incremental freeze then renders it
+    again when any body changes, even though the index came from memory)."""
+    g.setdefault("frostpress_deps", set()).update(p.slug for p in _pages(site))
+
+
+def _json(data: bytes) -> Response:
     return Response(data, mimetype="application/json")
 
 
+def index_view() -> Response:
+    """``/search/index.json``: the page count and the first word of each shard."""
+    site = get_site()
+    _depends_on_every_page(site)
+    return _json(current_index(site, _store(current_app), _pages(site)).meta)
+
+
+def shard_view(name: str) -> Response:
+    """``/search/t/<name>.json``: the postings of one range of words."""
+    site = get_site()
+    _depends_on_every_page(site)
+    data = current_index(site, _store(current_app), _pages(site)).shards.get(name)
+    if data is None:
+        abort(404)
+    return _json(data)
+
+
+def fragment_view(n: int) -> Response:
+    """``/search/p/<n>.json``: the title, URL, chapter and sections of page ``n``."""
+    site = get_site()
+    pages = _pages(site)
+    if not 0 <= n < len(pages):
+        abort(404)
+    page = pages[n]
+    sections = page_sections(site.rendered(page).html)
+    data = {
+        "title": page.title,
+        "url": page_url(page),
+        "chapter": page.chapter.title if page.chapter else "",
+        "sections": [[s.anchor, s.heading, s.text] for s in sections],
+    }
+    return _json(_dumps(data))
+
+
+def search_tasks(app: Flask) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Freeze tasks: the index file, every shard and every page's fragment."""
+    site = get_site(app)
+    with app.app_context():
+        pages = site.pageset(drafts=False).all()
+        index = current_index(site, _store(app), pages)
+    yield "search.index", {}
+    for name in index.shards:
+        yield "search.shard", {"name": name}
+    for n in range(len(pages)):
+        yield "search.fragment", {"n": n}
+
+
+def _register(state: BlueprintSetupState) -> None:
+    app = state.app
+    app.extensions["frostpress_search"] = _Store()
+    get_site(app).generators.append(lambda: search_tasks(app))
+
+
 def make_search_blueprint() -> Blueprint:
-    """The ``search.index`` route, ``/search-index.json``."""
+    """The search routes under ``/search/``; their URLs are frozen with the site."""
     bp = Blueprint("search", __name__)
-    bp.add_url_rule("/search-index.json", "index", search_index)
+    bp.add_url_rule("/search/index.json", "index", index_view)
+    bp.add_url_rule("/search/t/<name>.json", "shard", shard_view)
+    bp.add_url_rule("/search/p/<int:n>.json", "fragment", fragment_view)
+    bp.record_once(_register)
     return bp

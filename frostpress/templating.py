@@ -11,6 +11,7 @@ import jinja2
 from flask import Flask, g, render_template, request
 from markupsafe import Markup
 
+from frostpress import reading
 from frostpress.assets import asset_url
 from frostpress.pages import Chapter, Page, PageSet, display_path
 from frostpress.site import get_site
@@ -117,6 +118,7 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     app.jinja_env.globals.update(page_url=page_url, asset_url=asset_url, sidebar=sidebar)
+    app.jinja_env.globals.update(reading.template_globals(get_site(app).settings))
 
     @app.context_processor
     def inject_site() -> dict[str, Any]:

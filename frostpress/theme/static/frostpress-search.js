@@ -1,0 +1,440 @@
+/* Frostpress search, loaded by frostpress.js the first time the search box is used.
+   The index lives in /search/: index.json (the first word of each shard), t/<name>.json
+   (shards: word -> [page, weight, count, positions as gaps...]) and p/<n>.json (one page's
+   title, URL and sections). A query fetches index.json, the shards of its words, and the
+   pages of the results it shows; nothing else. Words are split as frostpress/search.py
+   splits them. */
+(function () {
+  "use strict";
+  var WORD = /[\p{L}\p{N}\p{M}]+/gu;
+  var NO_SPACE_CHARS = "\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u2e80-\u2fdf" +
+    "\u3005-\u3007\u3021-\u3029\u3031-\u3035\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf" +
+    "\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f\u{20000}-\u{2fa1f}";
+  var NO_SPACE = new RegExp("([" + NO_SPACE_CHARS + "]+)", "u");
+  var PAGE_SIZE = 8;
+  var PREFIX_MIN = 2;
+
+  /* ------------------------------------------------------------ words */
+  /* The index words of one word of text. In the index, a run of characters of a script
+     without spaces gives every pair of characters and its last character; a query asks for
+     the pairs only (or the single character), which then must follow each other. */
+  function split(word, asIndexed) {
+    var out = [], parts = word.normalize("NFKC").toLowerCase().split(NO_SPACE);
+    for (var i = 0; i < parts.length; i++) {
+      var part = parts[i];
+      if (!part) { continue; }
+      if (i % 2 === 0) { out.push(part); continue; }
+      var chars = Array.from(part);
+      for (var j = 0; j + 1 < chars.length; j++) { out.push(chars[j] + chars[j + 1]); }
+      if (asIndexed || chars.length === 1) { out.push(chars[chars.length - 1]); }
+    }
+    return out;
+  }
+
+  /* The words of a text with where they are: [{start, end, words}]. */
+  function scan(text, asIndexed) {
+    var out = [], m;
+    WORD.lastIndex = 0;
+    while ((m = WORD.exec(text))) {
+      out.push({ start: m.index, end: m.index + m[0].length, words: split(m[0], asIndexed) });
+    }
+    return out;
+  }
+
+  function countWords(text) {
+    var n = 0;
+    scan(text, true).forEach(function (w) { n += w.words.length; });
+    return n;
+  }
+
+  /* A query: groups of words that must follow each other ("quoted phrases", and the parts
+     of one word such as TEXT_LIMIT or 日本語); the last word of a group may be a prefix. */
+  function parse(query) {
+    var groups = [], re = /"([^"]*)"?|(\S+)/g, m;
+    while ((m = re.exec(query))) {
+      var words = [];
+      scan(m[1] !== undefined ? m[1] : m[2], false).forEach(function (w) {
+        words = words.concat(w.words);
+      });
+      if (words.length) { groups.push(words); }
+    }
+    return groups;
+  }
+
+  function prefixAllowed(word) {
+    return Array.from(word).length >= PREFIX_MIN || NO_SPACE.test(word);
+  }
+
+  /* ------------------------------------------------------------ index */
+  function Index(base) {
+    this.base = base;
+    this.meta = null;
+    this.shards = {};
+    this.pages = {};
+    this.fetched = 0;
+  }
+
+  Index.prototype.get = function (path) {
+    var self = this;
+    return fetch(this.base + path).then(function (r) {
+      if (!r.ok) { throw new Error(r.status + " " + r.statusText); }
+      return r.text();
+    }).then(function (text) {
+      self.fetched += text.length;
+      return JSON.parse(text);
+    });
+  };
+
+  Index.prototype.load = function () {
+    var self = this;
+    if (!this.meta) {
+      this.meta = this.get("index.json");
+      this.meta.catch(function () { self.meta = null; });
+    }
+    return this.meta;
+  };
+
+  /* The shards that can hold ``word`` (and, with ``prefix``, the words it begins). */
+  function shardNames(meta, word, prefix) {
+    var list = meta.shards, lo = 0, hi = list.length - 1;
+    while (lo < hi) {
+      var mid = (lo + hi + 1) >> 1;
+      if (list[mid][0] <= word) { lo = mid; } else { hi = mid - 1; }
+    }
+    var names = [list[lo][1]];
+    for (var i = lo + 1; prefix && i < list.length && list[i][0].indexOf(word) === 0; i++) {
+      names.push(list[i][1]);
+    }
+    return names;
+  }
+
+  Index.prototype.shard = function (name) {
+    var self = this;
+    if (!this.shards[name]) {
+      this.shards[name] = this.get("t/" + name + ".json");
+      this.shards[name].catch(function () { delete self.shards[name]; });
+    }
+    return this.shards[name];
+  };
+
+  Index.prototype.page = function (n) {
+    var self = this;
+    if (!this.pages[n]) {
+      this.pages[n] = this.get("p/" + n + ".json");
+      this.pages[n].catch(function () { delete self.pages[n]; });
+    }
+    return this.pages[n];
+  };
+
+  /* Postings of a word: {page: {weight, positions}}. */
+  function decode(flat) {
+    var out = {}, i = 0;
+    while (i < flat.length) {
+      var n = flat[i + 2], at = 0, positions = [];
+      for (var k = 0; k < n; k++) { at += flat[i + 3 + k]; positions.push(at); }
+      out[flat[i]] = { weight: flat[i + 1], positions: positions, count: n };
+      i += 3 + n;
+    }
+    return out;
+  }
+
+  /* The words of the loaded shards that match ``word``: [[postings, factor]]. */
+  function candidates(shards, word, prefix) {
+    var out = [], seen = {};
+    shards.forEach(function (shard) {
+      Object.keys(shard).forEach(function (key) {
+        if (seen[key]) { return; }
+        if (key === word || (prefix && key.indexOf(word) === 0)) {
+          seen[key] = true;
+          out.push([decode(shard[key]), key === word ? 1 : 0.5]);
+        }
+      });
+    });
+    return out;
+  }
+
+  /* Pages matching one group: {page: {score, at}} (``at``: the position of the match). */
+  function matchGroup(group, shardsOf, pageCount) {
+    var lists = group.map(function (word, i) {
+      var last = i === group.length - 1;
+      return candidates(shardsOf[i], word, last && prefixAllowed(word));
+    });
+    var found = {};
+    lists[0].forEach(function (cand) {
+      var postings = cand[0], idf = Math.log(1 + pageCount / Object.keys(postings).length);
+      Object.keys(postings).forEach(function (page) {
+        var entry = postings[page];
+        var at = group.length === 1 ? entry.positions[0] : followedAt(entry.positions, lists, page);
+        if (at === undefined) { return; }
+        var score = entry.weight * idf * cand[1] * (group.length > 1 ? 2 : 1);
+        if (!found[page] || found[page].score < score) { found[page] = { score: score, at: at }; }
+      });
+    });
+    return found;
+  }
+
+  /* The first position where the group's words follow each other on ``page``. */
+  function followedAt(starts, lists, page) {
+    for (var s = 0; s < starts.length; s++) {
+      var ok = true;
+      for (var k = 1; k < lists.length && ok; k++) {
+        ok = lists[k].some(function (cand) {
+          var e = cand[0][page];
+          return e && e.positions.indexOf(starts[s] + k) !== -1;
+        });
+      }
+      if (ok) { return starts[s]; }
+    }
+    return undefined;
+  }
+
+  /* Ranked results of ``query``: [{page, score, at}], best first. */
+  Index.prototype.search = function (query) {
+    var self = this, groups = parse(query);
+    if (!groups.length) { return Promise.resolve({ groups: groups, hits: [] }); }
+    return this.load().then(function (meta) {
+      var wanted = groups.map(function (group) {
+        return Promise.all(group.map(function (word, i) {
+          var prefix = i === group.length - 1 && prefixAllowed(word);
+          return Promise.all(shardNames(meta, word, prefix).map(self.shard, self));
+        }));
+      });
+      return Promise.all(wanted).then(function (loaded) {
+        var total = null;
+        groups.forEach(function (group, g) {
+          var found = matchGroup(group, loaded[g], meta.pages);
+          if (total === null) { total = found; return; }
+          var both = {};
+          Object.keys(total).forEach(function (page) {
+            if (found[page]) {
+              both[page] = { score: total[page].score + found[page].score, at: total[page].at };
+            }
+          });
+          total = both;
+        });
+        var hits = Object.keys(total).map(function (page) {
+          return { page: +page, score: total[page].score, at: total[page].at };
+        });
+        hits.sort(function (a, b) { return b.score - a.score || a.page - b.page; });
+        return { groups: groups, hits: hits };
+      });
+    });
+  };
+
+  /* ------------------------------------------------------------ passages */
+  /* Where position ``at`` falls in a page: {anchor, heading, text, offset} (``offset``: the
+     character where the matched word starts in ``text``, or -1 in the title or a heading). */
+  function locate(page, at) {
+    var pos = countWords(page.title), sections = page.sections;
+    if (at < pos || !sections.length) {
+      var first = sections[0] || ["", "", ""];
+      return { anchor: "", heading: "", text: first[2], offset: -1 };
+    }
+    for (var i = 0; i < sections.length; i++) {
+      var s = sections[i], inHeading = countWords(s[1]);
+      if (at < pos + inHeading) { return { anchor: s[0], heading: s[1], text: s[2], offset: -1 }; }
+      pos += inHeading;
+      var words = scan(s[2], true);
+      for (var k = 0; k < words.length; k++) {
+        if (at < pos + words[k].words.length) {
+          return { anchor: s[0], heading: s[1], text: s[2], offset: words[k].start };
+        }
+        pos += words[k].words.length;
+      }
+    }
+    return { anchor: "", heading: "", text: sections[0][2], offset: -1 };
+  }
+
+  function excerpt(text, offset) {
+    var size = 180;
+    if (offset <= 60) { return text.length > size ? text.slice(0, size) + "\u2026" : text; }
+    var start = text.lastIndexOf(" ", offset - 50);
+    start = start === -1 ? offset - 50 : start + 1;
+    var end = start + size;
+    return "\u2026" + text.slice(start, end) + (end < text.length ? "\u2026" : "");
+  }
+
+  /* Put ``text`` into ``node``, the words of the query marked. */
+  function mark(node, text, groups) {
+    var wanted = [].concat.apply([], groups), ranges = [];
+    scan(text, true).forEach(function (w) {
+      var raw = text.slice(w.start, w.end), lower = raw.toLowerCase();
+      var whole = w.words[0] && !NO_SPACE.test(w.words[0]) && wanted.some(function (q) {
+        return !NO_SPACE.test(q) && w.words[0].indexOf(q) === 0;
+      });
+      if (whole) { ranges.push([w.start, w.end]); return; }
+      wanted.forEach(function (q) {
+        if (!NO_SPACE.test(q)) { return; }
+        for (var at = lower.indexOf(q); at !== -1; at = lower.indexOf(q, at + 1)) {
+          ranges.push([w.start + at, w.start + at + q.length]);
+        }
+      });
+    });
+    ranges.sort(function (a, b) { return a[0] - b[0]; });
+    var pos = 0;
+    ranges.forEach(function (r) {
+      if (r[1] <= pos) { return; }
+      var from = Math.max(r[0], pos);
+      node.appendChild(document.createTextNode(text.slice(pos, from)));
+      var m = document.createElement("mark");
+      m.textContent = text.slice(from, r[1]);
+      node.appendChild(m);
+      pos = r[1];
+    });
+    node.appendChild(document.createTextNode(text.slice(pos)));
+  }
+
+  /* ------------------------------------------------------------ results */
+  function resultItem(page, hit, groups, query) {
+    var place = locate(page, hit.at);
+    var item = document.createElement("li");
+    var link = document.createElement("a");
+    link.className = "search-hit";
+    link.href = page.url + "?h=" + encodeURIComponent(query) + (place.anchor ? "#" + place.anchor : "");
+    mark(link, page.title, groups);
+    item.appendChild(link);
+    var where = [page.chapter, place.heading].filter(Boolean).join(" \u203a ");
+    if (where) {
+      var section = document.createElement("span");
+      section.className = "search-section";
+      mark(section, where, groups);
+      item.appendChild(section);
+    }
+    var text = document.createElement("p");
+    mark(text, excerpt(place.text, place.offset), groups);
+    item.appendChild(text);
+    return item;
+  }
+
+  function status(box, text) {
+    var p = document.createElement("p");
+    p.className = "search-status";
+    p.textContent = text;
+    box.appendChild(p);
+  }
+
+  function attach(form) {
+    var input = form.querySelector(".search-input");
+    var box = form.querySelector(".search-results");
+    var index = new Index(form.getAttribute("data-index").replace(/index\.json$/, ""));
+    var asked = 0;
+
+    function clear() {
+      box.textContent = "";
+      form.classList.remove("has-results");
+    }
+
+    function show(result, query, shown) {
+      var hits = result.hits, list = box.querySelector("ul");
+      if (!shown) {
+        box.textContent = "";
+        status(box, hits.length === 0 ? "No pages found." :
+          hits.length + (hits.length === 1 ? " page found." : " pages found."));
+        list = document.createElement("ul");
+        box.appendChild(list);
+      }
+      var more = box.querySelector(".search-more");
+      if (more) { box.removeChild(more); }
+      var batch = hits.slice(shown, shown + PAGE_SIZE);
+      var ticket = asked;
+      return Promise.all(batch.map(function (hit) { return index.page(hit.page); })).then(function (pages) {
+        if (ticket !== asked) { return; }
+        pages.forEach(function (page, i) { list.appendChild(resultItem(page, batch[i], result.groups, query)); });
+        if (shown + PAGE_SIZE < hits.length) {
+          var button = document.createElement("button");
+          button.type = "button";
+          button.className = "search-more";
+          button.textContent = "More results";
+          button.addEventListener("click", function () {
+            show(result, query, shown + PAGE_SIZE).then(function () {
+              var next = list.children[shown + PAGE_SIZE];
+              if (next) { next.querySelector("a").focus(); }
+            });
+          });
+          box.appendChild(button);
+        }
+        form.classList.add("has-results");
+        form.setAttribute("data-fetched", String(index.fetched));
+      });
+    }
+
+    function render() {
+      var query = input.value.trim();
+      var ticket = ++asked;
+      if (!query) { clear(); return; }
+      if (!index.meta) {
+        box.textContent = "Loading the search index\u2026";
+        form.classList.add("has-results");
+      }
+      index.search(query).then(function (result) {
+        if (ticket === asked) { return show(result, query, 0); }
+      }).catch(function () {
+        if (ticket !== asked) { return; }
+        box.textContent = "The search index could not be loaded.";
+        form.classList.add("has-results");
+      });
+    }
+
+    var pending = 0;
+    input.addEventListener("input", function () {
+      window.clearTimeout(pending);
+      pending = window.setTimeout(render, 80);
+    });
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var first = box.querySelector(".search-hit");
+      if (first) { window.location.href = first.href; } else { render(); }
+    });
+    form.addEventListener("keydown", function (event) {
+      if (event.key === "Escape") {
+        input.value = "";
+        clear();
+        input.blur();
+        event.stopPropagation();
+      }
+      if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+        var hits = Array.prototype.slice.call(box.querySelectorAll(".search-hit"));
+        if (!hits.length) { return; }
+        var at = hits.indexOf(document.activeElement);
+        var next = event.key === "ArrowDown" ? at + 1 : at - 1;
+        if (next < 0) { input.focus(); } else { hits[Math.min(next, hits.length - 1)].focus(); }
+        event.preventDefault();
+      }
+    });
+    document.addEventListener("click", function (event) {
+      if (!form.contains(event.target)) { clear(); }
+    });
+    index.load();
+    if (input.value.trim()) { render(); }
+  }
+
+  /* ------------------------------------------------------------ on the page found */
+  /* Mark the searched words in the page's text (the results link to page.html?h=words). */
+  function highlightPage(query, root) {
+    var groups = parse(query);
+    if (!groups.length || !root) { return; }
+    var walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT, {
+      acceptNode: function (node) {
+        var parent = node.parentNode;
+        if (!node.nodeValue.trim() || parent.closest("pre, script, style, mark, .headerlink")) {
+          return NodeFilter.FILTER_REJECT;
+        }
+        return NodeFilter.FILTER_ACCEPT;
+      }
+    });
+    var nodes = [];
+    while (walker.nextNode()) { nodes.push(walker.currentNode); }
+    nodes.forEach(function (node) {
+      var holder = document.createDocumentFragment();
+      mark(holder, node.nodeValue, groups);
+      if (holder.querySelector("mark")) {
+        Array.prototype.forEach.call(holder.querySelectorAll("mark"), function (m) {
+          m.className = "search-mark";
+        });
+        node.parentNode.replaceChild(holder, node);
+      }
+    });
+  }
+
+  window.FrostpressSearch = { attach: attach, highlightPage: highlightPage, parse: parse };
+})();
