@@ -22,7 +22,7 @@ from markdown.treeprocessors import Treeprocessor
 from pygments.formatters import HtmlFormatter
 
 from frostpress.pages import SOURCE_SUFFIXES
-from frostpress.reading import AdmonitionNamesExtension
+from frostpress.reading import ReadingMarkupExtension
 
 #: Links to other sources are written as ``frostpress-page:<rel>#fragment`` in cached HTML
 #: and resolved to URLs (through url_for) when a page is served.
@@ -127,11 +127,6 @@ SYNTAX_TRIGGERS: dict[str, Callable[[str], bool]] = {
 }
 
 
-def _reading_extensions(extensions: tuple[str, ...]) -> list[Extension]:
-    """Frostpress's additions to the extensions a body needs (admonitions get a name)."""
-    return [AdmonitionNamesExtension()] if "admonition" in extensions else []
-
-
 class MarkdownRenderer:
     """Renders bodies with Python-Markdown: per thread, one instance for each set of
     extensions a body needs (see SYNTAX_TRIGGERS)."""
@@ -162,7 +157,7 @@ class MarkdownRenderer:
         inst = instances.get(extensions)
         if inst is None:
             inst = md_lib.Markdown(
-                extensions=[*extensions, _SourceLinksExtension(), *_reading_extensions(extensions)],
+                extensions=[*extensions, _SourceLinksExtension(), ReadingMarkupExtension()],
                 extension_configs={k: v for k, v in self.configs.items() if k in extensions},
                 output_format="html",
             )

@@ -1,4 +1,4 @@
-"""Markup for the reading experience: "Edit this page" links and admonitions with a name."""
+"""The reading experience's markup: "Edit this page" links, named admonitions and permalinks."""
 
 from __future__ import annotations
 
@@ -61,26 +61,28 @@ def admonition_label(classes: list[str], title: str) -> str:
     return f"{name}: {title}"
 
 
-class _AdmonitionNames(Treeprocessor):
-    """Give every admonition the role of a note and a name (its kind and title)."""
+class _ReadingMarkup(Treeprocessor):
+    """Give every admonition the role of a note and a name (its kind and title), and every
+    heading permalink the name of its title ("Link to this section"), not the mark "¶"."""
 
     def run(self, root: Element) -> None:
-        for el in root.iter("div"):
+        for el in root.iter():
             classes = (el.get("class") or "").split()
-            if "admonition" not in classes:
-                continue
-            first = el[0] if len(el) else None
-            is_title = first is not None and "admonition-title" in (first.get("class") or "")
-            title = "".join(first.itertext()) if is_title and first is not None else ""
-            el.set("role", "note")
-            el.set("aria-label", admonition_label(classes, title))
+            if el.tag == "a" and "headerlink" in classes and el.get("title"):
+                el.set("aria-label", el.get("title", ""))
+            elif el.tag == "div" and "admonition" in classes:
+                first = el[0] if len(el) else None
+                is_title = first is not None and "admonition-title" in (first.get("class") or "")
+                title = "".join(first.itertext()) if is_title and first is not None else ""
+                el.set("role", "note")
+                el.set("aria-label", admonition_label(classes, title))
 
 
-class AdmonitionNamesExtension(Extension):
-    """Added by the renderer whenever the ``admonition`` extension is on."""
+class ReadingMarkupExtension(Extension):
+    """Added by the renderer to every Markdown instance; runs after ``toc``."""
 
     def extendMarkdown(self, md: md_lib.Markdown) -> None:
-        md.treeprocessors.register(_AdmonitionNames(md), "frostpress_admonition_names", 2)
+        md.treeprocessors.register(_ReadingMarkup(md), "frostpress_reading", 2)
 
 
 def template_globals(settings: Settings) -> dict[str, Any]:

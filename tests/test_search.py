@@ -55,7 +55,7 @@ def test_html_to_text(markup: str, text: str) -> None:
     [
         ("Hello, World!", ["hello", "world"]),
         ("TEXT_LIMIT = 1000", ["text", "limit", "1000"]),
-        ("ＦＵＬＬ width", ["full", "width"]),  # NFKC
+        ("\uff26\uff35\uff2c\uff2c width", ["full", "width"]),  # NFKC: full-width letters
         ("हिन्दी भाषा", ["हिन्दी", "भाषा"]),  # vowel signs are marks: words stay whole
         ("日本語の本", ["日本", "本語", "語の", "の本", "本"]),  # no spaces: pairs of characters
         ("Flask入門", ["flask", "入門", "門"]),

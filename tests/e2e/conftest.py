@@ -58,6 +58,24 @@ def greet(name: str) -> str:
 ### A deeper heading
 
 {paragraphs}
+
+Only this paragraph, far down the page, mentions the xylophone.
+
+!!! warning "Mind the gap"
+    A warning box.
+
+```{.python linenums="1" hl_lines="2"}
+first = 1
+second = 2
+```
+"""
+
+JAPANESE_PAGE = """\
+---
+title: 日本語のページ
+sortorder: 0104
+---
+静的サイトジェネレーターの全文検索を試します。
 """
 
 E2E_PAGES = {
@@ -67,6 +85,7 @@ E2E_PAGES = {
             f"Paragraph {i}: the quick brown fox jumps over the lazy dog." for i in range(30)
         ),
     ),
+    "01-intro/04-japanese.md": JAPANESE_PAGE,
 }
 
 

@@ -95,7 +95,7 @@
       button.setAttribute("aria-label", "Copy code to clipboard");
       button.addEventListener("click", function () {
         var code = pre.querySelector("code") || pre;
-        copyText(code.innerText.replace(/\n$/, "")).then(function () {
+        copyText(code.textContent.replace(/\n$/, "")).then(function () {
           button.textContent = "Copied";
         }, function () {
           button.textContent = "Press Ctrl+C";
