@@ -50,7 +50,7 @@ class Rendered:
         return cls(obj["html"], toc, obj["text"])
 
 
-_HEADERLINK = re.compile(r'<a class="headerlink"[^>]*>.*?</a>', re.DOTALL)
+_HEADERLINK = re.compile(r'<a\b[^>]*\bclass="headerlink"[^>]*>.*?</a>', re.DOTALL)
 _SKIPPED = re.compile(r"<(script|style)\b.*?</\1\s*>", re.DOTALL | re.IGNORECASE)
 _BLOCK_TAG = re.compile(
     r"</?(?:p|div|h[1-6]|li|ul|ol|dl|dt|dd|pre|table|thead|tbody|tr|td|th|br|hr|blockquote"

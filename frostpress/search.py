@@ -7,8 +7,9 @@ Every word of every page is indexed. The index is written as small JSON files un
 - ``/search/t/<hash>.json``: one shard, the words of one alphabetical range with, for each
   page that has the word, a weight (title, then headings, then body) and its positions
   (for quoted phrases and for finding the passage to show);
-- ``/search/p/<n>.json``: page ``n``'s title, URL and text in sections (heading anchor,
-  heading, text), fetched for the results shown only.
+- ``/search/p/<n>-<k>.json``: part ``k`` of page ``n`` (its title, URL, and the text of
+  its words ``k * PART_WORDS`` onwards, by section: anchor, heading, text), fetched for the
+  results shown only, the part that holds the match.
 
 Words are runs of letters, digits and marks, lower-cased after NFKC normalisation. Text in
 scripts written without spaces (Chinese, Japanese, Thai...) is indexed in overlapping pairs
@@ -46,6 +47,9 @@ SHARD_BYTES = 16_000
 #: Positions kept per word and page: enough for phrases and passages, bounded for common words.
 MAX_POSITIONS = 64
 
+#: Words of a page in one fragment file: what one result fetches at most (about 8 KB).
+PART_WORDS = 1200
+
 #: Scripts written without spaces between words: indexed in pairs of characters.
 NO_SPACE_SCRIPTS = (
     "\u0e00-\u0eff"  # Thai, Lao
@@ -64,7 +68,7 @@ _HEADING = re.compile(r'<h([1-6])\b[^>]*\bid="([^"]*)"[^>]*>(.*?)</h\1\s*>', re.
 #: Weights of one word on one page, by where it occurs (see _Postings.weight).
 TITLE_WEIGHT, HEADING_WEIGHT, BODY_CAP = 30, 10, 8
 
-INDEX_VERSION = "1"
+INDEX_VERSION = "2"
 
 
 @functools.cache
@@ -84,23 +88,27 @@ def _word_pattern() -> re.Pattern[str]:
     return re.compile(f"(?:[^\\W_]|[{ranges}])+")
 
 
-def tokens(text: str) -> list[str]:
-    """The index words of ``text``, in order: lower-cased words, and for text without
-    spaces every pair of characters plus the last character of each run."""
+def word_tokens(word: str) -> list[str]:
+    """The index words of one word of text (a run of letters, digits and marks): the word
+    lower-cased, or for text without spaces every pair of characters plus the last one."""
+    word = unicodedata.normalize("NFKC", word).lower()
+    if not _NO_SPACE.search(word):
+        return [word]
     out: list[str] = []
-    for word in _word_pattern().findall(unicodedata.normalize("NFKC", text).lower()):
-        if not _NO_SPACE.search(word):
-            out.append(word)
+    for i, part in enumerate(_NO_SPACE.split(word)):
+        if not part:
             continue
-        for i, part in enumerate(_NO_SPACE.split(word)):
-            if not part:
-                continue
-            if i % 2 == 0:  # between runs without spaces: an ordinary word
-                out.append(part)
-            else:
-                out.extend(part[j : j + 2] for j in range(len(part) - 1))
-                out.append(part[-1])
+        if i % 2 == 0:  # between runs without spaces: an ordinary word
+            out.append(part)
+        else:
+            out.extend(part[j : j + 2] for j in range(len(part) - 1))
+            out.append(part[-1])
     return out
+
+
+def tokens(text: str) -> list[str]:
+    """The index words of ``text``, in order."""
+    return [t for word in _word_pattern().findall(text) for t in word_tokens(word)]
 
 
 @dataclass(frozen=True)
@@ -124,6 +132,45 @@ def page_sections(html: str) -> list[Section]:
     return [s for s in sections if s.anchor or s.text]
 
 
+@dataclass(frozen=True)
+class Piece:
+    """The part of a section that falls in one fragment file. ``pos`` is the position of
+    its first word: the heading's when the piece has it, else the text's."""
+
+    anchor: str
+    heading: str
+    text: str
+    pos: int
+
+
+def page_parts(title: str, sections: list[Section]) -> list[list[Piece]]:
+    """A page's sections cut into fragment files: part ``k`` holds the words at positions
+    ``k * PART_WORDS`` to ``(k + 1) * PART_WORDS``, so that a result fetches the part of
+    the page around its match only, and the script finds it from the position alone."""
+    parts: dict[int, list[Piece]] = {0: []}
+    pos = len(tokens(title))
+    for s in sections:
+        head_pos = pos
+        pos += len(tokens(s.heading))
+        cuts: list[list[int]] = []  # [part, start character, first position]
+        for m in _word_pattern().finditer(s.text):
+            if not cuts or cuts[-1][0] != pos // PART_WORDS:
+                cuts.append([pos // PART_WORDS, m.start(), pos])
+            pos += len(word_tokens(m.group()))
+        heading_part = head_pos // PART_WORDS
+        if not cuts or cuts[0][0] != heading_part:
+            parts.setdefault(heading_part, []).append(Piece(s.anchor, s.heading, "", head_pos))
+        for i, (part, start, first) in enumerate(cuts):
+            end = cuts[i + 1][1] if i + 1 < len(cuts) else len(s.text)
+            text = s.text[0 if i == 0 else start : end].strip()
+            if i == 0 and part == heading_part:
+                piece = Piece(s.anchor, s.heading, text, head_pos)
+            else:
+                piece = Piece(s.anchor, "", text, first)
+            parts.setdefault(part, []).append(piece)
+    return [parts.get(k, []) for k in range(max(parts) + 1)]
+
+
 @dataclass
 class _Postings:
     """One word on one page: where it occurs."""
@@ -145,7 +192,7 @@ class _Postings:
         return TITLE_WEIGHT * self.title + heading + body
 
 
-def page_postings(title: str, sections: list[Section]) -> dict[str, _Postings]:
+def page_postings(title: str, sections: list[Section]) -> tuple[dict[str, _Postings], int]:
     """Every word of one page. Positions count the title's words, then each section's
     heading and text: the order in which the script counts them in the page's fragment."""
     found: dict[str, _Postings] = {}
@@ -166,7 +213,7 @@ def page_postings(title: str, sections: list[Section]) -> dict[str, _Postings]:
                 entry.body += 1
             entry.add(pos)
             pos += 1
-    return found
+    return found, pos
 
 
 def encode_postings(postings: list[tuple[int, _Postings]]) -> list[int]:
@@ -180,10 +227,12 @@ def encode_postings(postings: list[tuple[int, _Postings]]) -> list[int]:
 
 @dataclass(frozen=True)
 class SearchIndex:
-    """The whole index of one set of pages: the small index file and the shards by name."""
+    """The whole index of one set of pages: the small index file, the shards by name, and
+    the number of fragment files of each page."""
 
     meta: bytes
     shards: dict[str, bytes]
+    parts: list[int]
 
 
 def _dumps(data: Any) -> bytes:
@@ -197,10 +246,11 @@ def _dumps(data: Any) -> bytes:
 def build_index(pages: Iterable[tuple[str, list[Section]]]) -> SearchIndex:
     """The index of ``pages`` (title and sections of each, in site order; ids count from 0)."""
     words: dict[str, list[tuple[int, _Postings]]] = {}
-    count = 0
+    parts: list[int] = []
     for page_id, (title, sections) in enumerate(pages):
-        count += 1
-        for word, p in page_postings(title, sections).items():
+        found, count = page_postings(title, sections)
+        parts.append(max(1, -(-count // PART_WORDS)))
+        for word, p in found.items():
             words.setdefault(word, []).append((page_id, p))
     shards: dict[str, bytes] = {}
     firsts: list[list[str]] = []
@@ -211,8 +261,13 @@ def build_index(pages: Iterable[tuple[str, list[Section]]]) -> SearchIndex:
         name = hashlib.blake2b(data, digest_size=6).hexdigest()
         shards[name] = data
         firsts.append([next(iter(chunk)), name])
-    meta = {"version": INDEX_VERSION, "pages": count, "shards": firsts}
-    return SearchIndex(_dumps(meta), shards)
+    meta = {
+        "version": INDEX_VERSION,
+        "pages": len(parts),
+        "part_words": PART_WORDS,
+        "shards": firsts,
+    }
+    return SearchIndex(_dumps(meta), shards, parts)
 
 
 def _chunks(items: list[tuple[str, list[tuple[int, _Postings]]]]) -> Iterator[dict[str, Any]]:
@@ -263,12 +318,13 @@ def current_index(site: Site, store: _Store, pages: list[Page]) -> SearchIndex:
         if cached is not None:
             obj = json.loads(cached)
             shards = {k: v.encode() for k, v in obj["shards"].items()}
-            index = SearchIndex(obj["meta"].encode(), shards)
+            index = SearchIndex(obj["meta"].encode(), shards, obj["parts"])
         else:
             index = build_index((p.title, page_sections(site.rendered(p).html)) for p in pages)
             blob = {
                 "meta": index.meta.decode(),
                 "shards": {k: v.decode() for k, v in index.shards.items()},
+                "parts": index.parts,
             }
             site.cache.put(key, json.dumps(blob).encode())
         store.key, store.index = key, index
@@ -308,19 +364,22 @@ def shard_view(name: str) -> Response:
     return _json(data)
 
 
-def fragment_view(n: int) -> Response:
-    """``/search/p/<n>.json``: the title, URL, chapter and sections of page ``n``."""
+def fragment_view(n: int, k: int) -> Response:
+    """``/search/p/<n>-<k>.json``: part ``k`` of page ``n``: its title, URL, chapter, and
+    the pieces of its sections that fall in the part."""
     site = get_site()
     pages = _pages(site)
     if not 0 <= n < len(pages):
         abort(404)
     page = pages[n]
-    sections = page_sections(site.rendered(page).html)
+    parts = page_parts(page.title, page_sections(site.rendered(page).html))
+    if not 0 <= k < len(parts):
+        abort(404)
     data = {
         "title": page.title,
         "url": page_url(page),
         "chapter": page.chapter.title if page.chapter else "",
-        "sections": [[s.anchor, s.heading, s.text] for s in sections],
+        "pieces": [[p.anchor, p.heading, p.text, p.pos] for p in parts[k]],
     }
     return _json(_dumps(data))
 
@@ -334,8 +393,9 @@ def search_tasks(app: Flask) -> Iterator[tuple[str, dict[str, Any]]]:
     yield "search.index", {}
     for name in index.shards:
         yield "search.shard", {"name": name}
-    for n in range(len(pages)):
-        yield "search.fragment", {"n": n}
+    for n, count in enumerate(index.parts):
+        for k in range(count):
+            yield "search.fragment", {"n": n, "k": k}
 
 
 def _register(state: BlueprintSetupState) -> None:
@@ -349,6 +409,6 @@ def make_search_blueprint() -> Blueprint:
     bp = Blueprint("search", __name__)
     bp.add_url_rule("/search/index.json", "index", index_view)
     bp.add_url_rule("/search/t/<name>.json", "shard", shard_view)
-    bp.add_url_rule("/search/p/<int:n>.json", "fragment", fragment_view)
+    bp.add_url_rule("/search/p/<int:n>-<int:k>.json", "fragment", fragment_view)
     bp.record_once(_register)
     return bp

@@ -14,7 +14,7 @@ from flask.testing import FlaskClient
 
 from frostpress import create_app, search
 from frostpress.markdown import html_to_text
-from frostpress.search import Section, build_index, page_sections, tokens
+from frostpress.search import Piece, Section, build_index, page_parts, page_sections, tokens
 from frostpress.site import get_site
 
 FILLER = " ".join(f"Sentence {i} about nothing much at all." for i in range(200))
@@ -42,6 +42,7 @@ SEARCH_PAGES = {**PAGES, "03-ops/01-deploy.md": LONG}
     [
         ("<p>Hello <em>world</em></p>", "Hello world"),
         ('<h2 id="a">Setup<a class="headerlink" href="#a" title="x">&para;</a></h2>', "Setup"),
+        ('<h2 id="a">Setup<a aria-label="x" class="headerlink" href="#a">&para;</a></h2>', "Setup"),
         ("<p>a &amp; b</p>\n\n<pre><code>x  =  1</code></pre>", "a & b x = 1"),
         ("<script>alert(1)</script><p>kept</p>", "kept"),
     ],
@@ -78,6 +79,20 @@ def test_sections_split_at_headings_with_ids() -> None:
         Section("one", "One", "First & more. No id Still one."),
         Section("two", "Two", "Second."),
     ]
+
+
+def test_long_pages_are_cut_into_parts_by_position(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(search, "PART_WORDS", 4)
+    sections = [Section("", "", "a b, c."), Section("s", "Head one", "d e f g h")]
+    # positions: title 0, a 1, b 2, c 3, head 4, one 5, d 6, e 7, f 8, g 9, h 10
+    assert page_parts("Title", sections) == [
+        [Piece("", "", "a b, c.", 1)],
+        [Piece("s", "Head one", "d e", 4)],
+        [Piece("s", "", "f g h", 8)],
+    ]
+    index = build_index([("Title", sections), ("Short", [])])
+    assert index.parts == [3, 1]
+    assert json.loads(index.meta)["part_words"] == 4
 
 
 def lookup(index: search.SearchIndex, word: str) -> dict[int, tuple[int, list[int]]]:
@@ -142,8 +157,10 @@ def frozen_lookup(site: Path, word: str) -> dict[int, tuple[int, list[int]]]:
     return decode(json.loads((site / "search" / "t" / f"{name}.json").read_text()).get(word, []))
 
 
-def fragment(site: Path, n: int) -> dict[str, Any]:
-    data: dict[str, Any] = json.loads((site / "search" / "p" / f"{n}.json").read_text())
+def fragment(site: Path, n: int, at: int = 0) -> dict[str, Any]:
+    """The fragment file of page ``n`` that holds position ``at``, as the script picks it."""
+    part = at // json.loads((site / "search" / "index.json").read_text())["part_words"]
+    data: dict[str, Any] = json.loads((site / "search" / "p" / f"{n}-{part}.json").read_text())
     return data
 
 
@@ -154,13 +171,15 @@ def test_frozen_site_finds_a_word_deep_in_a_long_page(search_site: Path) -> None
     assert not (site / "search-index.json").exists()
     found = frozen_lookup(site, "rsync")
     assert len(found) == 1
-    (n,) = found
-    page = fragment(site, n)
+    ((n, (_, positions)),) = found.items()
+    assert positions[0] > 1000  # far beyond the first 1,000 characters
+    page = fragment(site, n, positions[0])
     assert page["title"] == "Deployment notes" and page["url"] == "/ops/deploy.html"
-    anchors = [anchor for anchor, heading, text in page["sections"] if "rsync" in text.lower()]
-    assert anchors == ["with-rsync"]
-    assert len(json.dumps(page)) > 8000  # every word, not the first 1,000 characters
+    pieces = [p for p in page["pieces"] if "rsync" in p[2].lower()]
+    assert [(p[0], p[1]) for p in pieces] == [("with-rsync", "With rsync")]
+    assert "Use rsync over SSH" in pieces[0][2]
     chapters = {fragment(site, i)["title"]: fragment(site, i)["chapter"] for i in range(4)}
+    assert len(list((site / "search" / "p").glob(f"{n}-*.json"))) > 1
     assert chapters["Welcome"] == "Intro"
     assert frozen_lookup(site, "flask")  # code is text too
 
@@ -190,7 +209,8 @@ def test_preview_index_follows_edits(search_site: Path) -> None:
     get_site(app).mark_stale()
     assert shard_has("zeppelin")
     assert client.get("/search/t/nosuchshard.json").status_code == 404
-    assert client.get("/search/p/999.json").status_code == 404
+    assert client.get("/search/p/999-0.json").status_code == 404
+    assert client.get("/search/p/0-99.json").status_code == 404
 
 
 def test_pages_point_the_search_box_at_the_index(client: FlaskClient) -> None:
@@ -205,7 +225,7 @@ def test_index_urls_carry_the_base_path(make_app: Callable[..., Flask]) -> None:
     app = make_app(SITE_URL="https://example.org/docs/")
     client = app.test_client()
     urls = {
-        client.get(f"/search/p/{n}.json", base_url="http://localhost/docs/").get_json()["url"]
+        client.get(f"/search/p/{n}-0.json", base_url="http://localhost/docs/").get_json()["url"]
         for n in range(3)
     }
     assert "/docs/setup.html" in urls
@@ -216,4 +236,8 @@ def test_drafts_are_left_out_of_the_frozen_index(tmp_path: Path) -> None:
     root = write_site(tmp_path / "proj", pages)
     assert run_build(root, "freeze", "--jobs", "1").returncode == 0
     assert not frozen_lookup(root / "site", "classified")
-    assert len(list((root / "site" / "search" / "p").iterdir())) == 3
+    assert sorted(p.name for p in (root / "site" / "search" / "p").iterdir()) == [
+        "0-0.json",
+        "1-0.json",
+        "2-0.json",
+    ]

@@ -1,8 +1,9 @@
 /* Frostpress search, loaded by frostpress.js the first time the search box is used.
    The index lives in /search/: index.json (the first word of each shard), t/<name>.json
-   (shards: word -> [page, weight, count, positions as gaps...]) and p/<n>.json (one page's
-   title, URL and sections). A query fetches index.json, the shards of its words, and the
-   pages of the results it shows; nothing else. Words are split as frostpress/search.py
+   (shards: word -> [page, weight, count, positions as gaps...]) and p/<n>-<k>.json (part k
+   of page n: its title, URL, and the pieces of its sections from word k * part_words on).
+   A query fetches index.json, the shards of its words, and for each result shown the part
+   of its page that holds the match; nothing else. Words are split as frostpress/search.py
    splits them. */
 (function () {
   "use strict";
@@ -11,7 +12,7 @@
     "\u3005-\u3007\u3021-\u3029\u3031-\u3035\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf" +
     "\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f\u{20000}-\u{2fa1f}";
   var NO_SPACE = new RegExp("([" + NO_SPACE_CHARS + "]+)", "u");
-  var PAGE_SIZE = 8;
+  var PAGE_SIZE = 6;
   var PREFIX_MIN = 2;
 
   /* ------------------------------------------------------------ words */
@@ -117,13 +118,17 @@
     return this.shards[name];
   };
 
-  Index.prototype.page = function (n) {
+  /* The fragment file of page ``n`` that holds the word at position ``at``. */
+  Index.prototype.page = function (n, at) {
     var self = this;
-    if (!this.pages[n]) {
-      this.pages[n] = this.get("p/" + n + ".json");
-      this.pages[n].catch(function () { delete self.pages[n]; });
-    }
-    return this.pages[n];
+    return this.load().then(function (meta) {
+      var name = n + "-" + Math.floor(at / meta.part_words);
+      if (!self.pages[name]) {
+        self.pages[name] = self.get("p/" + name + ".json");
+        self.pages[name].catch(function () { delete self.pages[name]; });
+      }
+      return self.pages[name];
+    });
   };
 
   /* Postings of a word: {page: {weight, positions}}. */
@@ -222,27 +227,25 @@
   };
 
   /* ------------------------------------------------------------ passages */
-  /* Where position ``at`` falls in a page: {anchor, heading, text, offset} (``offset``: the
-     character where the matched word starts in ``text``, or -1 in the title or a heading). */
+  /* Where position ``at`` falls in a page's fragment: {anchor, heading, text, offset}
+     (``offset``: the character where the matched word starts in ``text``, or -1 when the
+     match is in the title or a heading). */
   function locate(page, at) {
-    var pos = countWords(page.title), sections = page.sections;
-    if (at < pos || !sections.length) {
-      var first = sections[0] || ["", "", ""];
+    var pieces = page.pieces, first = pieces[0] || ["", "", "", 0];
+    if (at < countWords(page.title)) {
       return { anchor: "", heading: "", text: first[2], offset: -1 };
     }
-    for (var i = 0; i < sections.length; i++) {
-      var s = sections[i], inHeading = countWords(s[1]);
-      if (at < pos + inHeading) { return { anchor: s[0], heading: s[1], text: s[2], offset: -1 }; }
-      pos += inHeading;
-      var words = scan(s[2], true);
-      for (var k = 0; k < words.length; k++) {
-        if (at < pos + words[k].words.length) {
-          return { anchor: s[0], heading: s[1], text: s[2], offset: words[k].start };
-        }
-        pos += words[k].words.length;
-      }
+    var piece = first;
+    for (var i = 0; i < pieces.length && pieces[i][3] <= at; i++) { piece = pieces[i]; }
+    var pos = piece[3] + countWords(piece[1]);
+    var found = { anchor: piece[0], heading: piece[1], text: piece[2], offset: -1 };
+    if (at < pos) { return found; }
+    var words = scan(piece[2], true);
+    for (var k = 0; k < words.length; k++) {
+      if (at < pos + words[k].words.length) { found.offset = words[k].start; break; }
+      pos += words[k].words.length;
     }
-    return { anchor: "", heading: "", text: sections[0][2], offset: -1 };
+    return found;
   }
 
   function excerpt(text, offset) {
@@ -337,7 +340,7 @@
       if (more) { box.removeChild(more); }
       var batch = hits.slice(shown, shown + PAGE_SIZE);
       var ticket = asked;
-      return Promise.all(batch.map(function (hit) { return index.page(hit.page); })).then(function (pages) {
+      return Promise.all(batch.map(function (hit) { return index.page(hit.page, hit.at); })).then(function (pages) {
         if (ticket !== asked) { return; }
         pages.forEach(function (page, i) { list.appendChild(resultItem(page, batch[i], result.groups, query)); });
         if (shown + PAGE_SIZE < hits.length) {
