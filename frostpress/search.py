@@ -400,6 +400,7 @@ def search_tasks(app: Flask) -> Iterator[tuple[str, dict[str, Any]]]:
 
 def _register(state: BlueprintSetupState) -> None:
     app = state.app
+    assert isinstance(app, Flask)
     app.extensions["frostpress_search"] = _Store()
     get_site(app).generators.append(lambda: search_tasks(app))
 
