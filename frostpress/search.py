@@ -32,12 +32,12 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import Blueprint, Flask, Response, abort, current_app, g
+from flask import Blueprint, Flask, Response, abort, current_app
 from flask.blueprints import BlueprintSetupState
 
 from frostpress.markdown import html_to_text
 from frostpress.pages import Page
-from frostpress.site import Site, get_site
+from frostpress.site import Site, current_record, get_site, register_generator
 from frostpress.views import page_url
 
 #: Shards are cut when they reach this many bytes of JSON (a word with more postings than
@@ -69,6 +69,8 @@ _HEADING = re.compile(r'<h([1-6])\b[^>]*\bid="([^"]*)"[^>]*>(.*?)</h\1\s*>', re.
 TITLE_WEIGHT, HEADING_WEIGHT, BODY_CAP = 30, 10, 8
 
 INDEX_VERSION = "2"
+
+SEARCH_ENDPOINTS = ("search.index", "search.shard", "search.fragment")
 
 
 @functools.cache
@@ -340,7 +342,9 @@ def _store(app: Flask) -> _Store:
 def _depends_on_every_page(site: Site) -> None:
     """Record every page body as read by this URL (an incremental freeze then renders it
     again when any body changes, even though the index came from memory)."""
-    g.setdefault("frostpress_deps", set()).update(p.slug for p in _pages(site))
+    record = current_record()
+    if record is not None:
+        record.bodies.update(p.slug for p in _pages(site))
 
 
 def _json(data: bytes) -> Response:
@@ -402,7 +406,7 @@ def _register(state: BlueprintSetupState) -> None:
     app = state.app
     assert isinstance(app, Flask)
     app.extensions["frostpress_search"] = _Store()
-    get_site(app).generators.append(lambda: search_tasks(app))
+    register_generator(app, lambda: search_tasks(app), SEARCH_ENDPOINTS)
 
 
 def make_search_blueprint() -> Blueprint:
