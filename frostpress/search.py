@@ -4,7 +4,7 @@ Every word of every page is indexed. The index is written as small JSON files un
 ``/search/`` and the theme's script fetches only what a query needs:
 
 - ``/search/index.json``: the number of pages and the first word of each shard (a few KB);
-- ``/search/t/<hash>.json``: one shard, the words of one alphabetical range with, for each
+- ``/search/t/<n>.json``: shard ``n``, the words of one alphabetical range with, for each
   page that has the word, a weight (title, then headings, then body) and its positions
   (for quoted phrases and for finding the passage to show);
 - ``/search/p/<n>-<k>.json``: part ``k`` of page ``n`` (its title, URL, and the text of
@@ -28,6 +28,7 @@ import re
 import sys
 import threading
 import unicodedata
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -42,7 +43,7 @@ from frostpress.views import page_url
 
 #: Shards are cut when they reach this many bytes of JSON (a word with more postings than
 #: that gets a shard of its own): the bytes a one-word query fetches from the index.
-SHARD_BYTES = 16_000
+SHARD_BYTES = 12_000
 
 #: Positions kept per word and page: enough for phrases and passages, bounded for common words.
 MAX_POSITIONS = 64
@@ -258,10 +259,9 @@ def build_index(pages: Iterable[tuple[str, list[Section]]]) -> SearchIndex:
     firsts: list[list[str]] = []
     # In UTF-16 order, the order in which the script compares strings.
     ordered = sorted(words.items(), key=lambda item: item[0].encode("utf-16-be"))
-    for chunk in _chunks(ordered):
-        data = _dumps(chunk)
-        name = hashlib.blake2b(data, digest_size=6).hexdigest()
-        shards[name] = data
+    for number, chunk in enumerate(_chunks(ordered)):
+        name = str(number)
+        shards[name] = _dumps(chunk)
         firsts.append([next(iter(chunk)), name])
     meta = {
         "version": INDEX_VERSION,
@@ -273,17 +273,22 @@ def build_index(pages: Iterable[tuple[str, list[Section]]]) -> SearchIndex:
 
 
 def _chunks(items: list[tuple[str, list[tuple[int, _Postings]]]]) -> Iterator[dict[str, Any]]:
-    """Words in alphabetical order, cut into shards of about SHARD_BYTES."""
+    """Words in alphabetical order, cut into shards of SHARD_BYTES to twice that. A shard
+    ends after a word chosen by its hash once it is SHARD_BYTES long, so that an edit moves
+    the boundaries of the shards around it only, and the others keep their bytes."""
     chunk: dict[str, Any] = {}
     size = 0
     for word, postings in items:
         flat = encode_postings(postings)
         entry_size = len(word.encode()) + 2 * len(flat) + 8
-        if chunk and size + entry_size > SHARD_BYTES:
+        if chunk and size + entry_size > 2 * SHARD_BYTES:
             yield chunk
             chunk, size = {}, 0
         chunk[word] = flat
         size += entry_size
+        if size >= SHARD_BYTES and zlib.crc32(word.encode()) % 32 == 0:
+            yield chunk
+            chunk, size = {}, 0
     if chunk:
         yield chunk
 

@@ -146,6 +146,16 @@ def test_shards_are_cut_in_word_order(monkeypatch: pytest.MonkeyPatch) -> None:
         assert lookup(index, f"word{i:03d}")[0][1] == [i + 1]
 
 
+def test_a_new_word_changes_the_shards_around_it_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(search, "SHARD_BYTES", 300)
+    words = [f"word{i:04d}" for i in range(2000)]
+    before = build_index([("T", [Section("", "", " ".join(words))])])
+    after = build_index([("T", [Section("", "", " ".join([*words, "word0999x"]))])])
+    assert len(before.shards) > 20
+    changed = [n for n in after.shards if before.shards.get(n) != after.shards[n]]
+    assert 1 <= len(changed) <= 2, changed  # its own shard, at most the next one too
+
+
 @pytest.fixture
 def search_site(tmp_path: Path) -> Path:
     return write_site(tmp_path / "proj", SEARCH_PAGES)
