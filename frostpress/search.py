@@ -31,6 +31,7 @@ import unicodedata
 import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, Flask, Response, abort, current_app
@@ -310,10 +311,16 @@ def _pages(site: Site) -> list[Page]:
     return site.pageset().all()
 
 
+@functools.cache
+def _code_digest() -> str:
+    """This module's source: an index cached by an older version is never read back."""
+    return hashlib.blake2b(Path(__file__).read_bytes(), digest_size=16).hexdigest()
+
+
 def current_index(site: Site, store: _Store, pages: list[Page]) -> SearchIndex:
     """The index of ``pages`` as they are now: kept while no page changes, read from the disk
     cache when the same pages were indexed before."""
-    h = hashlib.blake2b(INDEX_VERSION.encode(), digest_size=16)
+    h = hashlib.blake2b(_code_digest().encode(), digest_size=16)
     h.update(site.renderer.fingerprint.encode())
     for p in pages:
         h.update(f"{p.slug}\0{p.title}\0{p.digest}\0".encode())
