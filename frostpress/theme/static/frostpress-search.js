@@ -316,99 +316,111 @@
     box.appendChild(p);
   }
 
-  function attach(form) {
-    var input = form.querySelector(".search-input");
-    var box = form.querySelector(".search-results");
-    var index = new Index(form.getAttribute("data-index").replace(/index\.json$/, ""));
-    var asked = 0;
+  /* The search box's state: its elements, the index, and the number of the last query
+     (answers to older queries are dropped). */
+  function Box(form) {
+    this.form = form;
+    this.input = form.querySelector(".search-input");
+    this.box = form.querySelector(".search-results");
+    this.index = new Index(form.getAttribute("data-index").replace(/index\.json$/, ""));
+    this.asked = 0;
+  }
 
-    function clear() {
+  Box.prototype.clear = function () {
+    this.box.textContent = "";
+    this.form.classList.remove("has-results");
+  };
+
+  Box.prototype.render = function () {
+    var self = this, query = this.input.value.trim(), ticket = ++this.asked;
+    if (!query) { this.clear(); return; }
+    if (!this.index.meta) {
+      this.box.textContent = "Loading the search index\u2026";
+      this.form.classList.add("has-results");
+    }
+    this.index.search(query).then(function (result) {
+      if (ticket === self.asked) { return self.show(result, query, 0); }
+    }).catch(function () {
+      if (ticket !== self.asked) { return; }
+      self.box.textContent = "The search index could not be loaded.";
+      self.form.classList.add("has-results");
+    });
+  };
+
+  /* Show results ``shown`` to ``shown + PAGE_SIZE`` (the first batch replaces the list). */
+  Box.prototype.show = function (result, query, shown) {
+    var self = this, box = this.box, hits = result.hits, list = box.querySelector("ul");
+    if (!shown) {
       box.textContent = "";
-      form.classList.remove("has-results");
+      status(box, hits.length === 0 ? "No pages found." :
+        hits.length + (hits.length === 1 ? " page found." : " pages found."));
+      list = document.createElement("ul");
+      box.appendChild(list);
     }
-
-    function show(result, query, shown) {
-      var hits = result.hits, list = box.querySelector("ul");
-      if (!shown) {
-        box.textContent = "";
-        status(box, hits.length === 0 ? "No pages found." :
-          hits.length + (hits.length === 1 ? " page found." : " pages found."));
-        list = document.createElement("ul");
-        box.appendChild(list);
-      }
-      var more = box.querySelector(".search-more");
-      if (more) { box.removeChild(more); }
-      var batch = hits.slice(shown, shown + PAGE_SIZE);
-      var ticket = asked;
-      return Promise.all(batch.map(function (hit) { return index.page(hit.page, hit.at); })).then(function (pages) {
-        if (ticket !== asked) { return; }
-        pages.forEach(function (page, i) { list.appendChild(resultItem(page, batch[i], result.groups, query)); });
-        if (shown + PAGE_SIZE < hits.length) {
-          var button = document.createElement("button");
-          button.type = "button";
-          button.className = "search-more";
-          button.textContent = "More results";
-          button.addEventListener("click", function () {
-            show(result, query, shown + PAGE_SIZE).then(function () {
-              var next = list.children[shown + PAGE_SIZE];
-              if (next) { next.querySelector("a").focus(); }
-            });
-          });
-          box.appendChild(button);
-        }
-        form.classList.add("has-results");
-        form.setAttribute("data-fetched", String(index.fetched));
+    var more = box.querySelector(".search-more");
+    if (more) { box.removeChild(more); }
+    var batch = hits.slice(shown, shown + PAGE_SIZE), ticket = this.asked;
+    var pages = batch.map(function (hit) { return self.index.page(hit.page, hit.at); });
+    return Promise.all(pages).then(function (loaded) {
+      if (ticket !== self.asked) { return; }
+      loaded.forEach(function (page, i) {
+        list.appendChild(resultItem(page, batch[i], result.groups, query));
       });
-    }
+      if (shown + PAGE_SIZE < hits.length) { self.moreButton(result, query, shown + PAGE_SIZE); }
+      self.form.classList.add("has-results");
+      self.form.setAttribute("data-fetched", String(self.index.fetched));
+    });
+  };
 
-    function render() {
-      var query = input.value.trim();
-      var ticket = ++asked;
-      if (!query) { clear(); return; }
-      if (!index.meta) {
-        box.textContent = "Loading the search index\u2026";
-        form.classList.add("has-results");
-      }
-      index.search(query).then(function (result) {
-        if (ticket === asked) { return show(result, query, 0); }
-      }).catch(function () {
-        if (ticket !== asked) { return; }
-        box.textContent = "The search index could not be loaded.";
-        form.classList.add("has-results");
+  Box.prototype.moreButton = function (result, query, next) {
+    var self = this, button = document.createElement("button");
+    button.type = "button";
+    button.className = "search-more";
+    button.textContent = "More results";
+    button.addEventListener("click", function () {
+      self.show(result, query, next).then(function () {
+        var item = self.box.querySelectorAll("li")[next];
+        if (item) { item.querySelector("a").focus(); }
       });
-    }
+    });
+    this.box.appendChild(button);
+  };
 
-    var pending = 0;
-    input.addEventListener("input", function () {
+  /* Escape empties and leaves the box; the arrow keys move through the results. */
+  Box.prototype.key = function (event) {
+    if (event.key === "Escape") {
+      this.input.value = "";
+      this.clear();
+      this.input.blur();
+      event.stopPropagation();
+    }
+    if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+      var hits = Array.prototype.slice.call(this.box.querySelectorAll(".search-hit"));
+      if (!hits.length) { return; }
+      var at = hits.indexOf(document.activeElement);
+      var next = event.key === "ArrowDown" ? at + 1 : at - 1;
+      if (next < 0) { this.input.focus(); } else { hits[Math.min(next, hits.length - 1)].focus(); }
+      event.preventDefault();
+    }
+  };
+
+  function attach(form) {
+    var ui = new Box(form), pending = 0;
+    ui.input.addEventListener("input", function () {
       window.clearTimeout(pending);
-      pending = window.setTimeout(render, 80);
+      pending = window.setTimeout(function () { ui.render(); }, 80);
     });
     form.addEventListener("submit", function (event) {
       event.preventDefault();
-      var first = box.querySelector(".search-hit");
-      if (first) { window.location.href = first.href; } else { render(); }
+      var first = ui.box.querySelector(".search-hit");
+      if (first) { window.location.href = first.href; } else { ui.render(); }
     });
-    form.addEventListener("keydown", function (event) {
-      if (event.key === "Escape") {
-        input.value = "";
-        clear();
-        input.blur();
-        event.stopPropagation();
-      }
-      if (event.key === "ArrowDown" || event.key === "ArrowUp") {
-        var hits = Array.prototype.slice.call(box.querySelectorAll(".search-hit"));
-        if (!hits.length) { return; }
-        var at = hits.indexOf(document.activeElement);
-        var next = event.key === "ArrowDown" ? at + 1 : at - 1;
-        if (next < 0) { input.focus(); } else { hits[Math.min(next, hits.length - 1)].focus(); }
-        event.preventDefault();
-      }
-    });
+    form.addEventListener("keydown", function (event) { ui.key(event); });
     document.addEventListener("click", function (event) {
-      if (!form.contains(event.target)) { clear(); }
+      if (!form.contains(event.target)) { ui.clear(); }
     });
-    index.load();
-    if (input.value.trim()) { render(); }
+    ui.index.load();
+    if (ui.input.value.trim()) { ui.render(); }
   }
 
   /* ------------------------------------------------------------ on the page found */
