@@ -32,6 +32,8 @@ DEFAULT_MARKDOWN_EXTENSIONS: tuple[str, ...] = (
 DEFAULT_MARKDOWN_CONFIGS: dict[str, dict[str, Any]] = {
     "codehilite": {"css_class": "highlight", "guess_lang": False},
     "toc": {"permalink": True, "permalink_title": "Link to this section"},
+    # Tabs as the theme styles them (radio buttons before the labels), when enabled.
+    "pymdownx.tabbed": {"alternate_style": True},
 }
 
 

@@ -25,6 +25,17 @@ def guide_examples(lang: str) -> list[str]:
     return re.findall(rf"^```{lang}\n(.*?)^```$", text, re.M | re.S)
 
 
+def example_settings(example: str) -> dict[str, object]:
+    """The settings a build.py example of the guide gives ``create_app``."""
+    given: dict[str, object] = {}
+
+    def create_app_stub(root: object, **settings: object) -> None:
+        given.update(settings)
+
+    exec(example, {"create_app": create_app_stub, "ROOT": "."})
+    return given
+
+
 def render(tmp_path: Path, body: str, meta: str = "", **settings: object) -> str:
     page = f"title: A page\nsortorder: 1\n{meta}\n{body}"
     root = write_site(tmp_path / "proj", {"02-guide/01-install.md": page})
@@ -33,7 +44,7 @@ def render(tmp_path: Path, body: str, meta: str = "", **settings: object) -> str
 
 
 def test_guide_admonition_example_names_each_box(tmp_path: Path) -> None:
-    (example, _) = guide_examples("markdown")
+    example = guide_examples("markdown")[0]
     html = render(tmp_path, example)
     assert (
         '<div aria-label="Warning: Back up first" class="admonition warning" role="note">' in html
@@ -42,7 +53,7 @@ def test_guide_admonition_example_names_each_box(tmp_path: Path) -> None:
 
 
 def test_guide_code_example_numbers_and_highlights_lines(tmp_path: Path) -> None:
-    (_, example) = guide_examples("markdown")
+    example = guide_examples("markdown")[1]
     html = render(tmp_path, example.replace("~~~", "```"))
     assert '<td class="linenos">' in html
     lines = re.search(r'<td class="linenos">.*?<pre>(.*?)</pre>', html, re.S)
@@ -52,8 +63,7 @@ def test_guide_code_example_numbers_and_highlights_lines(tmp_path: Path) -> None
 
 
 def test_guide_repo_url_example_adds_edit_links(tmp_path: Path) -> None:
-    (example,) = guide_examples("python")
-    settings = dict(re.findall(r'(\w+)="([^"]*)"', example))
+    settings = example_settings(guide_examples("python")[0])
     html = render(tmp_path, "Text.\n", meta="updated: 2024-06-12\n", **settings)
     link = "https://github.com/me/notes/edit/main/content/02-guide/01-install.md"
     assert f'<a class="edit-link" href="{link}">Edit this page</a>' in html
@@ -125,3 +135,17 @@ def test_on_this_page_needs_two_headings_or_the_key(
 def test_permalinks_are_named_for_screen_readers(tmp_path: Path) -> None:
     html = render(tmp_path, TWO)
     assert re.search(r'<a aria-label="Link to this section" class="headerlink" href="#first"', html)
+
+
+def test_guide_tabs_and_details_example(tmp_path: Path) -> None:
+    pytest.importorskip("pymdownx")
+    settings = example_settings(guide_examples("python")[1])
+    html = render(tmp_path, guide_examples("markdown")[2], **settings)
+    assert '<details class="tip">\n<summary>Where is the output?</summary>' in html
+    tabs = re.search(
+        r'<div class="tabbed-set tabbed-alternate".*?</div>\n</div>\n</div>', html, re.S
+    )
+    assert tabs is not None
+    assert re.findall(r'<label for="[^"]+">([^<]+)</label>', tabs.group(0)) == ["pip", "uv"]
+    assert tabs.group(0).count('<div class="tabbed-block">') == 2
+    assert "<code>uv pip install frostpress" in tabs.group(0)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from playwright.sync_api import expect
+
+Axe = Callable[[Any], list[str]]
 
 
 def search(page: Any, words: str) -> Any:
@@ -136,3 +139,21 @@ def test_permalinks_say_what_they_are(page: Any, site_url: str) -> None:
     expect(heading.get_by_role("link", name="Link to this section")).to_have_attribute(
         "href", "#configure-it"
     )
+
+
+def test_tabs_and_details_work_by_keyboard(page: Any, tabs_site: str, axe: Axe) -> None:
+    page.goto(tabs_site + "/tabs.html")
+    pip, uv = page.locator(".tabbed-block").all()
+    expect(pip).to_be_visible()
+    expect(uv).to_be_hidden()
+    page.get_by_role("radio", name="pip").focus()
+    page.keyboard.press("ArrowRight")
+    expect(page.get_by_role("radio", name="uv")).to_be_checked()
+    expect(uv).to_be_visible()
+    expect(pip).to_be_hidden()
+    answer = page.get_by_text("In the site folder.")
+    expect(answer).to_be_hidden()
+    page.locator("summary", has_text="Where is the output?").focus()
+    page.keyboard.press("Enter")
+    expect(answer).to_be_visible()
+    assert axe(page) == []
