@@ -8,11 +8,11 @@ from typing import Any
 
 from flask import Blueprint, Flask, Response, abort, render_template, request
 
-from frostpress.assets import fingerprinted_names
+from frostpress.assets import fingerprinted_names, static_names
 from frostpress.errors import ContentError, ContentErrors
 from frostpress.pages import Page, PageSet, _meta_line, display_path, read_text
 from frostpress.site import get_site, register_generator
-from frostpress.views import page_url, static_filenames
+from frostpress.views import page_url
 
 #: Endpoints with arguments whose URLs Frostpress generates itself while freezing.
 _PAGE_SUFFIXES = (".html", ".htm")
@@ -33,8 +33,8 @@ def aliases(pages: PageSet) -> dict[str, Page]:
     file and line of the alias."""
     found: dict[str, Page] = {}
     problems: list[ContentError] = []
-    style = get_site().settings.url_style
-    urls = {_page_path(p, style): p for p in pages.all()}
+    settings = get_site().settings
+    urls = {settings.page_path(p.slug): p for p in pages.all()}
     for page in pages.all():
         if page.draft:
             continue
@@ -56,13 +56,6 @@ def aliases(pages: PageSet) -> dict[str, Page]:
     if problems:
         raise ContentErrors(problems)
     return found
-
-
-def _page_path(page: Page, url_style: str) -> str:
-    """A page's URL path relative to the base path (for conflict checks)."""
-    if page.slug == "":
-        return "/"
-    return f"/{page.slug}.html" if url_style == "html" else f"/{page.slug}/"
 
 
 def _alias_error(page: Page, message: str) -> ContentError:
@@ -104,7 +97,7 @@ def headers_file() -> Response:
     """``_headers`` in Netlify's format: security headers for every path, short caching for
     pages, and a year for fingerprinted assets."""
     site = get_site()
-    names = fingerprinted_names(site, static_filenames(site))
+    names = fingerprinted_names(site, static_names(site))
     text = render_template("_headers.txt", fingerprinted=names)
     return Response(text, mimetype="text/plain")
 

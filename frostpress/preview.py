@@ -27,7 +27,6 @@ from werkzeug.serving import is_running_from_reloader, run_simple
 
 from frostpress.errors import ContentErrors, UsageError
 from frostpress.site import Site, get_site
-from frostpress.theme import THEME_DIR
 
 #: URL prefix of the preview's own routes (never frozen: only the preview registers them).
 PREVIEW_PREFIX = "/_frostpress"
@@ -106,13 +105,9 @@ def watched_folders(site: Site) -> list[tuple[Path, str]]:
     """(folder, kind) for every folder whose changes the preview follows; kind is
     'content', 'templates' or 'static'."""
     s = site.settings
-    folders = [
-        (s.content_dir, "content"),
-        (s.templates_dir, "templates"),
-        (s.static_dir, "static"),
-        (THEME_DIR / "templates", "templates"),
-        (THEME_DIR / "static", "static"),
-    ]
+    folders = [(s.content_dir, "content")]
+    folders += [(folder, "templates") for folder in s.template_folders]
+    folders += [(folder, "static") for folder in s.static_folders]
     seen: set[Path] = set()
     out = []
     for folder, kind in folders:
