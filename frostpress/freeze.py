@@ -97,7 +97,6 @@ def load_manifest(path: Path) -> dict[str, Any]:
     return urls if isinstance(urls, dict) else {}
 
 
-
 class Freeze:
     """One build of one site into its output folder."""
 

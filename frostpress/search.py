@@ -29,6 +29,8 @@ import sys
 import threading
 import unicodedata
 import zlib
+from array import array
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -112,7 +114,13 @@ def word_tokens(word: str) -> list[str]:
 
 def tokens(text: str) -> list[str]:
     """The index words of ``text``, in order."""
-    return [t for word in _word_pattern().findall(text) for t in word_tokens(word)]
+    out: list[str] = []
+    for word in _word_pattern().findall(text):
+        if word.isascii():  # most words: NFKC leaves them as they are
+            out.append(word.lower())
+        else:
+            out += word_tokens(word)
+    return out
 
 
 @dataclass(frozen=True)
@@ -220,13 +228,10 @@ def page_postings(title: str, sections: list[Section]) -> tuple[dict[str, _Posti
     return found, pos
 
 
-def encode_postings(postings: list[tuple[int, _Postings]]) -> list[int]:
-    """``[page, weight, count, first position, gaps...]`` for each page, flat."""
-    flat: list[int] = []
-    for page_id, p in postings:
-        gaps = [b - a for a, b in zip([0, *p.positions], p.positions, strict=False)]
-        flat += [page_id, p.weight(), len(gaps), *gaps]
-    return flat
+def encode_postings(page_id: int, p: _Postings) -> list[int]:
+    """``[page, weight, count, first position, gaps...]``: one word on one page."""
+    gaps = [b - a for a, b in zip([0, *p.positions], p.positions, strict=False)]
+    return [page_id, p.weight(), len(gaps), *gaps]
 
 
 @dataclass(frozen=True)
@@ -249,13 +254,18 @@ def _dumps(data: Any) -> bytes:
 
 def build_index(pages: Iterable[tuple[str, list[Section]]]) -> SearchIndex:
     """The index of ``pages`` (title and sections of each, in site order; ids count from 0)."""
-    words: dict[str, list[tuple[int, _Postings]]] = {}
+    # Postings are encoded page by page into compact arrays: a site of thousands of pages
+    # has millions of (word, page) pairs.
+    words: dict[str, array[int]] = {}
     parts: list[int] = []
     for page_id, (title, sections) in enumerate(pages):
         found, count = page_postings(title, sections)
         parts.append(max(1, -(-count // PART_WORDS)))
         for word, p in found.items():
-            words.setdefault(word, []).append((page_id, p))
+            flat = words.get(word)
+            if flat is None:
+                flat = words[word] = array("I")
+            flat.extend(encode_postings(page_id, p))
     shards: dict[str, bytes] = {}
     firsts: list[list[str]] = []
     # In UTF-16 order, the order in which the script compares strings.
@@ -273,14 +283,14 @@ def build_index(pages: Iterable[tuple[str, list[Section]]]) -> SearchIndex:
     return SearchIndex(_dumps(meta), shards, parts)
 
 
-def _chunks(items: list[tuple[str, list[tuple[int, _Postings]]]]) -> Iterator[dict[str, Any]]:
+def _chunks(items: list[tuple[str, array[int]]]) -> Iterator[dict[str, Any]]:
     """Words in alphabetical order, cut into shards of SHARD_BYTES to twice that. A shard
     ends after a word chosen by its hash once it is SHARD_BYTES long, so that an edit moves
     the boundaries of the shards around it only, and the others keep their bytes."""
     chunk: dict[str, Any] = {}
     size = 0
     for word, postings in items:
-        flat = encode_postings(postings)
+        flat = postings.tolist()
         entry_size = len(word.encode()) + 2 * len(flat) + 8
         if chunk and size + entry_size > 2 * SHARD_BYTES:
             yield chunk
@@ -304,6 +314,9 @@ class _Store:
     lock: threading.Lock = field(default_factory=threading.Lock)
     key: str = ""
     index: SearchIndex | None = None
+    #: The fragment parts of the pages served last, by (slug, source digest): a page of
+    #: several parts is cut once, not once per part.
+    parts: OrderedDict[tuple[str, str], list[list[Piece]]] = field(default_factory=OrderedDict)
 
 
 def _pages(site: Site) -> list[Page]:
@@ -380,6 +393,22 @@ def shard_view(name: str) -> Response:
     return _json(data)
 
 
+def _page_parts(site: Site, store: _Store, page: Page) -> list[list[Piece]]:
+    record = current_record()
+    if record is not None:
+        record.bodies.add(page.slug)
+    key = (page.slug, page.digest)
+    with store.lock:
+        found = store.parts.get(key)
+    if found is None:
+        found = page_parts(page.title, page_sections(site.rendered(page).html))
+        with store.lock:
+            store.parts[key] = found
+            while len(store.parts) > 64:
+                store.parts.popitem(last=False)
+    return found
+
+
 def fragment_view(n: int, k: int) -> Response:
     """``/search/p/<n>-<k>.json``: part ``k`` of page ``n``: its title, URL, chapter, and
     the pieces of its sections that fall in the part."""
@@ -388,7 +417,7 @@ def fragment_view(n: int, k: int) -> Response:
     if not 0 <= n < len(pages):
         abort(404)
     page = pages[n]
-    parts = page_parts(page.title, page_sections(site.rendered(page).html))
+    parts = _page_parts(site, _store(current_app), page)
     if not 0 <= k < len(parts):
         abort(404)
     data = {
