@@ -172,7 +172,7 @@ def test_raw_html_blocks_are_kept(tmp_path: Path) -> None:
     [
         ("| a | b |\n|---|---|\n| 1 | 2 |\n", "<td>1</td>"),
         ("Note[^1].\n\n[^1]: The footnote.\n", 'class="footnote"'),
-        ("!!! note\n    Careful.\n", '<div class="admonition note">'),
+        ("!!! note\n    Careful.\n", '<div aria-label="Note" class="admonition note" role="note">'),
         ("Term\n:   Definition\n", "<dt>Term</dt>"),
         ("The HTML spec.\n\n*[HTML]: Hyper Text Markup Language\n", "<abbr"),
         ("## Stable heading\n", '<h2 id="stable-heading">'),
