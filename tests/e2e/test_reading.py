@@ -157,3 +157,15 @@ def test_tabs_and_details_work_by_keyboard(page: Any, tabs_site: str, axe: Axe) 
     page.keyboard.press("Enter")
     expect(answer).to_be_visible()
     assert axe(page) == []
+
+
+def test_more_results_load_on_request(page: Any, guide_site: str) -> None:
+    page.goto(guide_site + "/")
+    results = search(page, "page")
+    hits = results.locator(".search-hit")
+    expect(hits).to_have_count(6)
+    more = results.get_by_role("button", name="More results")
+    more.click()
+    expect(hits).to_have_count(12)
+    expect(hits.nth(6)).to_be_focused()
+

@@ -259,14 +259,18 @@
 
   /* Put ``text`` into ``node``, the words of the query marked. */
   function mark(node, text, groups) {
-    var wanted = [].concat.apply([], groups), ranges = [];
+    var wanted = [], ranges = [];
+    groups.forEach(function (group) {  /* [word, matches as a prefix] */
+      group.forEach(function (q, i) { wanted.push([q, i === group.length - 1 && prefixAllowed(q)]); });
+    });
     scan(text, true).forEach(function (w) {
-      var raw = text.slice(w.start, w.end), lower = raw.toLowerCase();
-      var whole = w.words[0] && !NO_SPACE.test(w.words[0]) && wanted.some(function (q) {
-        return !NO_SPACE.test(q) && w.words[0].indexOf(q) === 0;
+      var raw = text.slice(w.start, w.end), lower = raw.toLowerCase(), word = w.words[0];
+      var whole = word && !NO_SPACE.test(word) && wanted.some(function (q) {
+        return !NO_SPACE.test(q[0]) && (q[1] ? word.indexOf(q[0]) === 0 : word === q[0]);
       });
       if (whole) { ranges.push([w.start, w.end]); return; }
-      wanted.forEach(function (q) {
+      wanted.forEach(function (pair) {
+        var q = pair[0];
         if (!NO_SPACE.test(q)) { return; }
         for (var at = lower.indexOf(q); at !== -1; at = lower.indexOf(q, at + 1)) {
           ranges.push([w.start + at, w.start + at + q.length]);
@@ -417,7 +421,8 @@
     });
     form.addEventListener("keydown", function (event) { ui.key(event); });
     document.addEventListener("click", function (event) {
-      if (!form.contains(event.target)) { ui.clear(); }
+      /* (a click on "More results" removes the button before it reaches the document) */
+      if (event.target.isConnected && !form.contains(event.target)) { ui.clear(); }
     });
     ui.index.load();
     if (ui.input.value.trim()) { ui.render(); }
