@@ -168,4 +168,3 @@ def test_more_results_load_on_request(page: Any, guide_site: str) -> None:
     more.click()
     expect(hits).to_have_count(12)
     expect(hits.nth(6)).to_be_focused()
-
