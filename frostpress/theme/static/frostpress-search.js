@@ -328,6 +328,17 @@
     this.box = form.querySelector(".search-results");
     this.index = new Index(form.getAttribute("data-index").replace(/index\.json$/, ""));
     this.asked = 0;
+    /* The words shown, from the form's data-text-* attributes (the theme's templates
+       translate them), in English without them. */
+    var words = this.words = {
+      loading: "Loading the search index\u2026", failed: "The search index could not be loaded.",
+      none: "No pages found.", one: "1 page found.", many: "{n} pages found.",
+      more: "More results"
+    };
+    Object.keys(words).forEach(function (key) {
+      var given = form.getAttribute("data-text-" + key);
+      if (given) { words[key] = given; }
+    });
   }
 
   Box.prototype.clear = function () {
@@ -339,14 +350,14 @@
     var self = this, query = this.input.value.trim(), ticket = ++this.asked;
     if (!query) { this.clear(); return; }
     if (!this.index.meta) {
-      this.box.textContent = "Loading the search index\u2026";
+      this.box.textContent = this.words.loading;
       this.form.classList.add("has-results");
     }
     this.index.search(query).then(function (result) {
       if (ticket === self.asked) { return self.show(result, query, 0); }
     }).catch(function () {
       if (ticket !== self.asked) { return; }
-      self.box.textContent = "The search index could not be loaded.";
+      self.box.textContent = self.words.failed;
       self.form.classList.add("has-results");
     });
   };
@@ -356,8 +367,9 @@
     var self = this, box = this.box, hits = result.hits, list = box.querySelector("ul");
     if (!shown) {
       box.textContent = "";
-      status(box, hits.length === 0 ? "No pages found." :
-        hits.length + (hits.length === 1 ? " page found." : " pages found."));
+      var words = this.words;
+      status(box, hits.length === 0 ? words.none :
+        (hits.length === 1 ? words.one : words.many).replace("{n}", String(hits.length)));
       list = document.createElement("ul");
       box.appendChild(list);
     }
@@ -380,7 +392,7 @@
     var self = this, button = document.createElement("button");
     button.type = "button";
     button.className = "search-more";
-    button.textContent = "More results";
+    button.textContent = this.words.more;
     button.addEventListener("click", function () {
       self.show(result, query, next).then(function () {
         var item = self.box.querySelectorAll("li")[next];
