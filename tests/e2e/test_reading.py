@@ -168,3 +168,23 @@ def test_more_results_load_on_request(page: Any, guide_site: str) -> None:
     more.click()
     expect(hits).to_have_count(12)
     expect(hits.nth(6)).to_be_focused()
+
+
+def test_narrow_header_leaves_while_scrolling_down_and_returns_up(
+    browser: Any, site_url: str
+) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    page = context.new_page()
+    page.goto(site_url + "/intro/long.html")
+    header = page.locator(".site-header")
+    page.evaluate("window.scrollTo(0, 1500)")
+    expect(header).to_have_class("site-header is-tucked")
+    expect(header).not_to_be_in_viewport()
+    page.evaluate("window.scrollTo(0, 1200)")
+    expect(header).to_have_class("site-header")
+    expect(header).to_be_in_viewport()
+    page.evaluate("window.scrollTo(0, 2500)")
+    expect(header).to_have_class("site-header is-tucked")
+    page.keyboard.press("/")
+    expect(page.get_by_role("searchbox", name="Search this site")).to_be_in_viewport()
+    context.close()

@@ -173,6 +173,31 @@
     }
   }
 
+  /* ---------------------------------------------------------------- header */
+  /* On narrow screens the header (two rows there) slides away while the reader scrolls
+     down and comes back as soon as they scroll up, or when anything in it has focus. */
+  function setupHeader() {
+    var header = document.querySelector(".site-header");
+    var narrow = window.matchMedia ? window.matchMedia("(max-width: 50rem)") : null;
+    if (!header || !narrow) { return; }
+    var lastY = window.scrollY, queued = false;
+    function update() {
+      queued = false;
+      var y = window.scrollY;
+      var keep = !narrow.matches || y <= header.offsetHeight || header.contains(document.activeElement);
+      if (keep || y < lastY - 4) {
+        header.classList.remove("is-tucked");
+      } else if (y > lastY + 4) {
+        header.classList.add("is-tucked");
+      }
+      lastY = y;
+    }
+    window.addEventListener("scroll", function () {
+      if (!queued) { queued = true; window.requestAnimationFrame(update); }
+    }, { passive: true });
+    header.addEventListener("focusin", function () { header.classList.remove("is-tucked"); });
+  }
+
   /* ---------------------------------------------------------------- on this page */
   /* The table of contents beside the text is open on wide screens, folded on narrow ones,
      and marks the section being read. */
@@ -217,5 +242,6 @@
   setupCopyButtons();
   setupScrollables();
   setupSearch();
+  setupHeader();
   setupPageToc();
 })();
