@@ -26,6 +26,7 @@ from werkzeug.middleware.dispatcher import DispatcherMiddleware
 from werkzeug.serving import is_running_from_reloader, run_simple
 
 from frostpress.errors import ContentErrors, UsageError
+from frostpress.preview_guard import PreviewGuard
 from frostpress.site import Site, get_site
 
 #: URL prefix of the preview's own routes (never frozen: only the preview registers them).
@@ -338,7 +339,7 @@ def run_preview(
     run_simple(
         host,
         port,
-        preview_app(app, hub),
+        PreviewGuard(preview_app(app, hub), host, site.settings.preview_hosts),
         use_reloader=reload_code,
         use_debugger=debug,
         threaded=True,
