@@ -39,6 +39,7 @@ from typing import Any
 from flask import Blueprint, Flask, Response, abort, current_app
 from flask.blueprints import BlueprintSetupState
 
+from frostpress.errors import ContentError
 from frostpress.markdown import html_to_text
 from frostpress.pages import Page
 from frostpress.site import Site, current_record, get_site, register_generator
@@ -347,7 +348,11 @@ def current_index(site: Site, store: _Store, pages: list[Page]) -> SearchIndex:
             shards = {k: v.encode() for k, v in obj["shards"].items()}
             index = SearchIndex(obj["meta"].encode(), shards, obj["parts"])
         else:
-            index = build_index((p.title, page_sections(site.rendered(p).html)) for p in pages)
+            failed: list[str] = []
+            index = build_index((p.title, _sections(site, p, failed)) for p in pages)
+            store.key, store.index = key, index
+            if failed:  # the pages' own URLs report them; such an index is never cached
+                return index
             blob = {
                 "meta": index.meta.decode(),
                 "shards": {k: v.decode() for k, v in index.shards.items()},
@@ -356,6 +361,16 @@ def current_index(site: Site, store: _Store, pages: list[Page]) -> SearchIndex:
             site.cache.put(key, json.dumps(blob).encode())
         store.key, store.index = key, index
         return index
+
+
+def _sections(site: Site, page: Page, failed: list[str]) -> list[Section]:
+    """The sections of ``page``, or none when it cannot be rendered (a content error,
+    reported when the page itself is rendered: the index leaves it out meanwhile)."""
+    try:
+        return page_sections(site.rendered(page).html)
+    except ContentError:
+        failed.append(page.slug)
+        return []
 
 
 def _store(app: Flask) -> _Store:
