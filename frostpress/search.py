@@ -40,6 +40,7 @@ from flask import Blueprint, Flask, Response, abort, current_app
 from flask.blueprints import BlueprintSetupState
 
 from frostpress.errors import ContentError
+from frostpress.i18n import language_pages, site_languages_of
 from frostpress.markdown import html_to_text
 from frostpress.pages import Page
 from frostpress.site import Site, current_record, get_site, register_generator
@@ -310,19 +311,20 @@ def _chunks(items: list[tuple[str, array[int]]]) -> Iterator[dict[str, Any]]:
 
 @dataclass
 class _Store:
-    """The index last built for this app, by a key of the pages it was built from."""
+    """The indexes last built for this app (one per language), by a key of the pages each
+    was built from."""
 
     lock: threading.Lock = field(default_factory=threading.Lock)
-    key: str = ""
-    index: SearchIndex | None = None
+    indexes: OrderedDict[str, SearchIndex] = field(default_factory=OrderedDict)
     #: The fragment parts of the pages served last, by (slug, source digest): a page of
     #: several parts is cut once, not once per part.
     parts: OrderedDict[tuple[str, str], list[list[Piece]]] = field(default_factory=OrderedDict)
 
 
 def _pages(site: Site) -> list[Page]:
-    """The pages searched: drafts too in the preview, published pages in the frozen site."""
-    return site.pageset().all()
+    """The pages searched: those of the language being served (each language has its own
+    index); drafts too in the preview, published pages in the frozen site."""
+    return language_pages().all()
 
 
 @functools.cache
@@ -340,8 +342,9 @@ def current_index(site: Site, store: _Store, pages: list[Page]) -> SearchIndex:
         h.update(f"{p.slug}\0{p.title}\0{p.digest}\0".encode())
     key = "search-" + h.hexdigest()
     with store.lock:
-        if store.key == key and store.index is not None:
-            return store.index
+        found = store.indexes.get(key)
+        if found is not None:
+            return found
         cached = site.cache.get(key)
         if cached is not None:
             obj = json.loads(cached)
@@ -350,7 +353,7 @@ def current_index(site: Site, store: _Store, pages: list[Page]) -> SearchIndex:
         else:
             failed: list[str] = []
             index = build_index((p.title, _sections(site, p, failed)) for p in pages)
-            store.key, store.index = key, index
+            _keep(store, key, index)
             if failed:  # the pages' own URLs report them; such an index is never cached
                 return index
             blob = {
@@ -359,8 +362,14 @@ def current_index(site: Site, store: _Store, pages: list[Page]) -> SearchIndex:
                 "parts": index.parts,
             }
             site.cache.put(key, json.dumps(blob).encode())
-        store.key, store.index = key, index
+        _keep(store, key, index)
         return index
+
+
+def _keep(store: _Store, key: str, index: SearchIndex) -> None:
+    store.indexes[key] = index
+    while len(store.indexes) > 8:  # a few languages, and the one before an edit
+        store.indexes.popitem(last=False)
 
 
 def _sections(site: Site, page: Page, failed: list[str]) -> list[Section]:
@@ -445,17 +454,21 @@ def fragment_view(n: int, k: int) -> Response:
 
 
 def search_tasks(app: Flask) -> Iterator[tuple[str, dict[str, Any]]]:
-    """Freeze tasks: the index file, every shard and every page's fragment."""
+    """Freeze tasks: the index file, every shard and every page's fragment, of each
+    language (under ``/<lang>`` but for the default language)."""
     site = get_site(app)
-    with app.app_context():
-        pages = site.pageset(drafts=False).all()
-        index = current_index(site, _store(app), pages)
-    yield "search.index", {}
-    for name in index.shards:
-        yield "search.shard", {"name": name}
-    for n, count in enumerate(index.parts):
-        for k in range(count):
-            yield "search.fragment", {"n": n, "k": k}
+    pages = site.pageset(drafts=False)
+    default = site_languages_of(app).default
+    for code in pages.languages or [default]:
+        lang = {} if code == default else {"lang": code}
+        with app.app_context():
+            index = current_index(site, _store(app), pages.in_language(code).all())
+        yield "search.index", dict(lang)
+        for name in index.shards:
+            yield "search.shard", {"name": name, **lang}
+        for n, count in enumerate(index.parts):
+            for k in range(count):
+                yield "search.fragment", {"n": n, "k": k, **lang}
 
 
 def _register(state: BlueprintSetupState) -> None:

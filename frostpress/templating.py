@@ -13,6 +13,7 @@ from markupsafe import Markup
 
 from frostpress import reading
 from frostpress.assets import asset_url
+from frostpress.i18n import current_language, language_pages, site_languages_of
 from frostpress.logs import log
 from frostpress.pages import Chapter, Page, PageSet, display_path
 from frostpress.site import current_record, get_site
@@ -27,9 +28,12 @@ class SiteContext:
     name: str
     url: str
     description: str
-    language: str
-    pages: PageSet
+    language: str  # the BCP 47 tag of the language being served
+    pages: PageSet  # the pages of that language
     page_toc: bool
+    #: ``rtl`` or ``ltr`` on a site in several languages or in a right-to-left one, else ''.
+    direction: str = ""
+    multilingual: bool = False
 
     @property
     def chapters(self) -> list[Chapter]:
@@ -69,9 +73,12 @@ def sidebar(context: jinja2.runtime.Context) -> Markup:
     page = context.get("page")
     chapter = context.get("chapter")
     record = current_record()
+    lang = current_language().code
+    loose = None if lang == site_languages_of().default else f"{lang}/"
     key = (
         request.script_root,
-        chapter.key if isinstance(chapter, Chapter) else None,
+        # pages outside chapters: one navigation per language, None (default) or 'fr/'
+        chapter.key if isinstance(chapter, Chapter) else loose,
         record is None,  # drafts are listed in the preview only
     )
     pages = site.pageset()
@@ -127,13 +134,18 @@ def init_templating(app: Flask) -> None:
     def inject_site() -> dict[str, Any]:
         site = get_site()
         s = site.settings
+        language = current_language()
+        multilingual = site_languages_of().multilingual
+        rtl = language.direction == "rtl"
         return {
             "site": SiteContext(
                 name=s.site_name,
                 url=s.site_url,
                 description=s.site_description,
-                language=s.language,
-                pages=site.pageset(),
+                language=language.tag,
+                pages=language_pages(),
                 page_toc=s.page_toc,
+                direction=language.direction if multilingual or rtl else "",
+                multilingual=multilingual,
             )
         }

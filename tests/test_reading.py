@@ -16,7 +16,7 @@ from frostpress import create_app
 from frostpress.errors import SettingsError
 from frostpress.reading import admonition_label
 
-GUIDE_PAGE = REPO / "content" / "03-site" / "05-search.md"
+GUIDE_PAGE = REPO / "content" / "03-site" / "06-search.md"
 
 
 def guide_examples(lang: str) -> list[str]:
