@@ -14,8 +14,8 @@ from typing import Any
 
 from flask import Blueprint, Flask, Response, abort, render_template, request, url_for
 
-from frostpress.i18n import language_pages
 from frostpress.pages import Page, PageSet, slugify
+from frostpress.serving_language import language_pages
 from frostpress.site import get_site, register_generator
 from frostpress.views import page_url, render_page
 

@@ -11,24 +11,33 @@ so that a French page's "home" and "feed" links go to the French home and feed.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from babel.dates import format_date
-from flask import Flask, current_app, has_request_context, request, url_for
+from flask import Flask, has_request_context, request, url_for
 from markupsafe import Markup
 
+from frostpress.discovery import collect_tags
 from frostpress.languages import (
     Language,
     default_code,
     is_multilingual,
-    load_words,
     original_of,
     site_languages,
 )
-from frostpress.pages import Page, PageSet
+from frostpress.pages import Page
+from frostpress.serving_language import (
+    ENVIRON_KEY,
+    EXTENSION,
+    SiteLanguages,
+    current_language,
+    request_language,
+    site_languages_of,
+)
 from frostpress.site import get_site, register_generator
+from frostpress.views import page_url
 
 #: Endpoints with a copy per language under ``/<lang>``.
 LANGUAGE_ENDPOINTS = (
@@ -42,28 +51,6 @@ LANGUAGE_ENDPOINTS = (
     "search.shard",
     "search.fragment",
 )
-EXTENSION = "frostpress_languages"
-
-
-@dataclass
-class SiteLanguages:
-    """Per-app state: the languages of the site and their words (read when first used)."""
-
-    languages: dict[str, Language]
-    default: str
-    multilingual: bool
-    date_format: str
-    extra_words: Mapping[str, Mapping[str, str]] | None = None
-    _words: dict[str, dict[str, str]] = field(default_factory=dict)
-
-    def get(self, code: str | None) -> Language:
-        return self.languages.get(code or self.default) or self.languages[self.default]
-
-    def words(self, code: str) -> dict[str, str]:
-        found = self._words.get(code)
-        if found is None:
-            found = self._words[code] = load_words(self.get(code), self.extra_words)
-        return found
 
 
 #: Pages generated in every language (a home page without index.md, the contents, the
@@ -91,38 +78,6 @@ class Translation:
     @property
     def direction(self) -> str:
         return self.language.direction
-
-
-def site_languages_of(app: Flask | None = None) -> SiteLanguages:
-    found = (app or current_app).extensions.get(EXTENSION)
-    if not isinstance(found, SiteLanguages):  # pragma: no cover - made by create_app
-        raise RuntimeError("this Flask app was not made by frostpress.create_app")
-    return found
-
-
-#: Where a request keeps the code of its language. Not ``g``: the freeze serves many
-#: requests inside one app context, whose ``g`` they would share.
-ENVIRON_KEY = "frostpress.lang"
-
-
-def _request_language() -> str | None:
-    return request.environ.get(ENVIRON_KEY) if has_request_context() else None
-
-
-def current_language() -> Language:
-    """The language of what is being served: of the page, or of the ``/<lang>/`` route."""
-    return site_languages_of().get(_request_language())
-
-
-def use_language(page: Page) -> None:
-    """Serve the rest of this request in the language of ``page``."""
-    if page.lang and has_request_context():
-        request.environ[ENVIRON_KEY] = page.lang
-
-
-def language_pages() -> PageSet:
-    """The pages of the language being served (all of them on a one-language site)."""
-    return get_site().pageset().in_language(current_language().code)
 
 
 # --------------------------------------------------------------------------- templates
@@ -165,8 +120,6 @@ def translations(page: Any) -> list[Translation]:
 
 
 def _page_translations(page: Page) -> list[Translation]:
-    from frostpress.views import page_url  # the views use this module
-
     group = get_site().pageset().translations.get(page.slug, ())
     if not any(p is page for p in group):
         return []
@@ -238,7 +191,7 @@ def _language_from_path() -> None:
 
 def _add_language(endpoint: str, values: dict[str, Any]) -> None:
     if endpoint in LANGUAGE_ENDPOINTS and "lang" not in values:
-        code = _request_language()
+        code = request_language()
         if code:
             values["lang"] = code
 
@@ -247,8 +200,6 @@ def language_tasks(app: Flask) -> Iterable[tuple[str, dict[str, Any]]]:
     """Freeze tasks of every language's own routes (tags: those of its pages). The freeze
     lists the default language's home, 404 and tag pages itself, and now no longer adds the
     other routes without arguments, whose endpoints these tasks name."""
-    from frostpress.discovery import collect_tags  # discovery's views use this module
-
     state = site_languages_of(app)  # the default language's routes have no prefix
     pages = get_site(app).pageset(drafts=False)
     own = [e for e in LANGUAGE_ENDPOINTS if e != "site.tag" and not e.startswith("search.")]

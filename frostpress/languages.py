@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import babel
 from babel.core import get_global
@@ -34,8 +34,17 @@ from frostpress.pages import (
     read_text,
 )
 
-if TYPE_CHECKING:  # pragma: no cover
-    from frostpress.config import Settings
+
+class Settings(Protocol):
+    """The settings the language logic reads (frostpress.config.Settings has them)."""
+
+    @property
+    def language(self) -> str: ...
+    @property
+    def languages(self) -> tuple[str, ...]: ...
+    @property
+    def translation_key(self) -> str: ...
+
 
 #: The theme's own words, one JSON file per language tag (English is the key itself).
 WORDS_DIR = Path(__file__).parent / "theme" / "words"

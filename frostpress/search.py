@@ -40,9 +40,9 @@ from flask import Blueprint, Flask, Response, abort, current_app
 from flask.blueprints import BlueprintSetupState
 
 from frostpress.errors import ContentError
-from frostpress.i18n import language_pages, site_languages_of
 from frostpress.markdown import html_to_text
 from frostpress.pages import Page
+from frostpress.serving_language import language_pages, site_languages_of
 from frostpress.site import Site, current_record, get_site, register_generator
 from frostpress.views import page_url
 

@@ -13,9 +13,9 @@ from markupsafe import Markup
 
 from frostpress import reading
 from frostpress.assets import asset_url
-from frostpress.i18n import current_language, language_pages, site_languages_of
 from frostpress.logs import log
 from frostpress.pages import Chapter, Page, PageSet, display_path
+from frostpress.serving_language import current_language, language_pages, site_languages_of
 from frostpress.site import current_record, get_site
 from frostpress.theme import THEME_DIR
 from frostpress.views import page_url

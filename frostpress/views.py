@@ -19,10 +19,10 @@ from frostpress.assets import (
 )
 from frostpress.config import Settings
 from frostpress.errors import ContentError
-from frostpress.i18n import language_pages, use_language
 from frostpress.logs import log
 from frostpress.markdown import PAGE_LINK_RE, unsafe_link_warnings
 from frostpress.pages import Page, display_path
+from frostpress.serving_language import language_pages, use_language
 from frostpress.site import Site, get_site
 from frostpress.theme import THEME_DIR
 
