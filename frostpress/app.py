@@ -17,6 +17,7 @@ from frostpress.config import DEFAULT_MARKDOWN_CONFIGS, env_overrides, make_sett
 from frostpress.errors import ContentError, ContentErrors, FrostpressError
 from frostpress.markdown import MarkdownRenderer
 from frostpress.pages import display_path
+from frostpress.routes import SiteFlask
 from frostpress.search import make_search_blueprint
 from frostpress.site import Site, get_site, record_output
 from frostpress.templating import init_templating
@@ -39,7 +40,7 @@ def create_app(
     merged.update(env_overrides())
     merged.update(overrides or {})
     config = make_settings(root, merged)
-    app = Flask(
+    app = SiteFlask(
         "frostpress_site",
         root_path=str(config.root),
         static_folder=None,
@@ -66,6 +67,7 @@ def create_app(
     app.after_request(record_output)
     app.register_error_handler(NotFound, _not_found)
     app.register_error_handler(Exception, _render_error)
+    app.seal_builtin_routes()  # a site route with a built-in's URL pattern is refused
     return app
 
 
