@@ -32,6 +32,7 @@ _FENCE = re.compile(r"^```(\w*)\n(.*?)^```$", re.MULTILINE | re.DOTALL)
 _TEMPLATE_NAME = re.compile(r"templates/([\w-]+\.html)")
 #: Commands the suite does not run, and why (each is exercised another way).
 NOT_RUN = {
+    "python -m build": "building is tested by test_packaging (python -m pytest -m slow)",
     "pip install": "installing is tested by building and installing the wheel (test_packaging)",
     "python bench/": "benchmarks take minutes; they are scripts that print figures",
     "check --external": "it requests outside hosts; the suite runs offline",
