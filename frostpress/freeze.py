@@ -24,6 +24,7 @@ from flask import Flask, url_for
 from flask_frozen import Freezer, FrozenFlaskWarning, MissingURLGeneratorWarning
 
 from frostpress import __version__, deploy, discovery
+from frostpress.advice import site_warnings
 from frostpress.assets import fingerprinted_names
 from frostpress.errors import ContentError, ContentErrors, UsageError
 from frostpress.links import LinkProblem, LinkSummary, ids_reader, problems_from
@@ -422,6 +423,7 @@ def freeze_site(
     _refuse_unsafe_urls(urls, tasks)
     report = FreezeReport(destination=dest, urls=len(tasks), pages=len(pages.all()))
     report.warnings += _missing_generators(app, tasks)
+    report.warnings += site_warnings(site, pages)
 
     digests = {p.slug: p.digest for p in pages.all()}
     global_fp = global_digest(site, app)

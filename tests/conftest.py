@@ -25,7 +25,12 @@ from frostpress import create_app
 from frostpress.cli import main
 
 def make_app(overrides=None):
-    return create_app(Path(__file__).parent, overrides=overrides, SITE_NAME="Test site")
+    return create_app(
+        Path(__file__).parent,
+        overrides=overrides,
+        SITE_NAME="Test site",
+        SITE_URL="https://example.org/",
+    )
 
 if __name__ == "__main__":
     main(make_app)
@@ -80,6 +85,7 @@ def project(tmp_path: Path) -> Path:
 @pytest.fixture
 def make_app(project: Path) -> Callable[..., Flask]:
     def make(**settings: Any) -> Flask:
+        settings.setdefault("SITE_URL", "https://example.org/")
         return create_app(project, SITE_NAME="Test site", **settings)
 
     return make

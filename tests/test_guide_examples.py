@@ -124,7 +124,9 @@ ROOT = Path(__file__).parent
 
 
 def make_app(overrides=None):
-    app = create_app(ROOT, overrides=overrides, SITE_NAME="Example")
+    app = create_app(
+        ROOT, overrides=overrides, SITE_NAME="Example", SITE_URL="https://example.org/"
+    )
 {body}
     return app
 
@@ -147,7 +149,8 @@ def as_build_py(code: str) -> str:
 @pytest.mark.parametrize("example", _ids({"python"}), ids=str)
 def test_python_example_builds(example: Example, tmp_path: Path) -> None:
     root = small_site(tmp_path, as_build_py(example.code))
-    result = run_build(root, "freeze", "--jobs", "1")
+    url = {"FROSTPRESS_SITE_URL": "https://example.org/"}  # for fragments that leave it out
+    result = run_build(root, "freeze", "--jobs", "1", env=url)
     assert result.returncode == 0, result.stderr
     assert warnings_of(result.stderr) == []
     for route in re.findall(r"@app\.route\(\"([^\"]+)\"\)", example.code):

@@ -43,7 +43,7 @@ def test_colliding_route_is_reported_at_its_line(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("rule", ["/sitemap.xml", "/<path:anything>.html", "/"])
 def test_every_builtin_pattern_is_guarded(tmp_path: Path, rule: str) -> None:
-    app = create_app(tmp_path)
+    app = create_app(tmp_path, SITE_URL="https://example.org/")
     with pytest.raises(RouteCollision, match="same URL pattern as the built-in route"):
         app.add_url_rule(rule, "mine", lambda **kw: "")
 
