@@ -111,7 +111,7 @@ def test_character_references_show_as_characters_never_as_markup(tmp_path: Path)
     )
     assert result.returncode == 0, result.stderr
     html = (root / "site" / "menu" / "cafe.html").read_text()
-    shown = "Café &amp; Crème ’ &lt;script&gt;alert(1)&lt;/script&gt;"
+    shown = "Café &amp; Crème \u2019 &lt;script&gt;alert(1)&lt;/script&gt;"
     assert f"<title>{shown} · Test site</title>" in html
     assert f"<h1>{shown}</h1>" in html
     assert f'<meta property="og:title" content="{shown}">' in html
@@ -122,7 +122,7 @@ def test_character_references_show_as_characters_never_as_markup(tmp_path: Path)
     feed = (root / "site" / "feed.xml").read_text()
     assert f"<title>{shown}</title>" in feed
     index = json.loads((root / "site" / "search-index.json").read_text())
-    assert "Café & Crème ’ <script>alert(1)</script>" in json.dumps(index, ensure_ascii=False)
+    assert "Café & Crème \u2019 <script>alert(1)</script>" in json.dumps(index, ensure_ascii=False)
 
 
 # ------------------------------------------------------------------ misspelt keys
