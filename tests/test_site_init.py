@@ -105,9 +105,10 @@ def test_init_takes_the_site_url_and_pins_frostpress(tmp_path: Path) -> None:
     assert [line for line in lines if not line.startswith("#")] == [f"frostpress=={__version__}"]
     built = run_build(site, "freeze", "--jobs", "1")
     assert built.returncode == 0, built.stderr
-    assert "https://docs.example.org/guide/first-page.html" in (
-        site / "site" / "sitemap.xml"
-    ).read_text()
+    assert (
+        "https://docs.example.org/guide/first-page.html"
+        in (site / "site" / "sitemap.xml").read_text()
+    )
 
 
 def test_init_refuses_a_site_url_that_is_not_a_url(tmp_path: Path) -> None:
