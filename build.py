@@ -7,10 +7,7 @@ from typing import Any
 
 from flask import Flask, jsonify
 
-from frostpress import create_app
-from frostpress.cli import main
-from frostpress.site import get_site
-from frostpress.views import page_url
+from frostpress import create_app, current_pages, main, page_url
 
 ROOT = Path(__file__).parent
 
@@ -27,7 +24,7 @@ def make_app(overrides: dict[str, Any] | None = None) -> Flask:
     @app.route("/pages.json")
     def pages_json() -> Any:
         """A custom route: every page's title and URL, frozen like any other."""
-        pages = get_site().pageset()
+        pages = current_pages()
         return jsonify([{"title": p.title, "url": page_url(p)} for p in pages.all()])
 
     return app

@@ -19,9 +19,15 @@ from frostpress.markdown import MarkdownRenderer
 from frostpress.pages import display_path
 from frostpress.routes import SiteFlask
 from frostpress.search import make_search_blueprint
-from frostpress.site import Site, get_site, record_output
+from frostpress.site import Site, current_record, register_generator
 from frostpress.templating import init_templating
-from frostpress.views import make_pages_blueprint, make_theme_blueprint, static_file
+from frostpress.views import (
+    make_pages_blueprint,
+    make_theme_blueprint,
+    page_tasks,
+    static_file,
+    static_tasks,
+)
 
 
 def create_app(
@@ -46,7 +52,6 @@ def create_app(
         static_folder=None,
         template_folder=str(config.templates_dir),
     )
-    app.config["FREEZER_DESTINATION"] = str(config.output_dir)
     app.config["FREEZER_BASE_URL"] = config.site_url or None
     md_configs = {k: dict(v) for k, v in DEFAULT_MARKDOWN_CONFIGS.items()}
     for name, options in (config.markdown_extension_configs or {}).items():
@@ -59,12 +64,13 @@ def create_app(
     )
     app.register_blueprint(make_theme_blueprint())
     app.register_blueprint(make_pages_blueprint(config.url_style))
+    register_generator(app, page_tasks, ("pages.index", "pages.not_found", "pages.page"))
     discovery.init_app(app, config.url_style)
     deploy.init_app(app)
     app.register_blueprint(make_search_blueprint())
     app.add_url_rule("/static/<path:filename>", "static", static_file)
+    register_generator(app, static_tasks, ("static",))
     init_templating(app)
-    app.after_request(record_output)
     app.register_error_handler(NotFound, _not_found)
     app.register_error_handler(Exception, _render_error)
     app.seal_builtin_routes()  # a site route with a built-in's URL pattern is refused
@@ -87,18 +93,19 @@ def _not_found(exc: NotFound) -> Any:
 def _render_error(exc: Exception) -> Any:
     """Turn a template or content problem into a ContentError naming the file and line.
 
-    While freezing, the error is recorded and the build goes on, so that every problem is
-    reported at once; in the preview it is shown as an error page. The error page is
-    rendered without context processors, which need the pages that may be what failed.
+    In a build, the error is recorded and the build goes on, so that every problem is
+    reported at once; the page shows it as an error page. The error page is rendered
+    without context processors, which need the pages that may be what failed.
     """
     if isinstance(exc, HTTPException):
         return exc
-    site = get_site()
     errors = exc.errors if isinstance(exc, ContentErrors) else [describe_error(exc)]
-    site.render_errors.extend(errors)
+    record = current_record()
+    if record is not None:
+        record.errors.extend(errors)
     shown = exc if isinstance(exc, ContentErrors) else errors[0]
     html = current_app.jinja_env.get_template("error.html").render(error=shown, errors=errors)
-    return html, 200 if site.collecting else 500
+    return html, 500
 
 
 def describe_error(exc: BaseException) -> ContentError:

@@ -10,7 +10,7 @@ import hashlib
 import re
 from pathlib import Path
 
-from flask import request, url_for
+from flask import url_for
 
 from frostpress.markdown import pygments_css
 from frostpress.site import Site, get_site
@@ -42,10 +42,10 @@ def content_hash(site: Site, filename: str) -> str | None:
         return hashlib.blake2b(data, digest_size=16).hexdigest()[:HASH_LENGTH]
     st = path.stat()
     key = (str(path), st.st_mtime_ns, st.st_size)
-    found = site.asset_hashes.get(key)
+    found = site.memo.asset_hashes.get(key)
     if found is None:
         found = hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()[:HASH_LENGTH]
-        site.asset_hashes[key] = found
+        site.memo.asset_hashes[key] = found
     return found
 
 
@@ -74,17 +74,10 @@ def original_name(site: Site, filename: str) -> str:
 
 
 def asset_url(filename: str) -> str:
-    """URL of a static asset (the site's or the theme's), fingerprinted for CSS and JS.
-    While freezing (static files do not change then) each URL is made once per process."""
+    """URL of a static asset (the site's or the theme's), fingerprinted for CSS and JS."""
     site = get_site()
-    key = (request.script_root, filename)
-    url = site.asset_urls.get(key) if site.collecting else None
-    if url is None:
-        hashed = fingerprinted_name(site, filename)
-        url = url_for("static", filename=hashed or filename)
-        if site.collecting:
-            site.asset_urls[key] = url
-    return url
+    hashed = fingerprinted_name(site, filename)
+    return url_for("static", filename=hashed or filename)
 
 
 def fingerprinted_names(site: Site, names: list[str]) -> list[str]:

@@ -10,7 +10,6 @@ from pathlib import Path
 
 from flask import Flask
 
-from frostpress.freeze import task_urls
 from frostpress.links import (
     LinkProblem,
     check_external,
@@ -21,9 +20,9 @@ from frostpress.links import (
     source_line,
     walk_output,
 )
-from frostpress.output import url_file
 from frostpress.pages import Page, display_path, read_text
-from frostpress.site import Site, get_site
+from frostpress.plan import page_sources
+from frostpress.site import Site
 from frostpress.theme import THEME_DIR
 
 _WHERE = re.compile(r"^(.*?)(?::(\d+))?$")
@@ -46,19 +45,6 @@ class Finding:
         m = _WHERE.match(self.where)
         assert m is not None
         return (m.group(1), int(m.group(2) or 0), self.target)
-
-
-def output_sources(app: Flask) -> dict[str, Page]:
-    """Output file (relative, '/'-separated) -> the page it was rendered from."""
-    site = get_site(app)
-    pages = site.pageset()
-    tasks = [("pages.page", {"slug": p.slug}) for p in pages.pages]
-    out: dict[str, Page] = {}
-    for url, (_, values) in zip(task_urls(app, tasks), tasks, strict=True):
-        out[url_file(url)] = pages.by_slug[values["slug"]]
-    if pages.home is not None:
-        out["index.html"] = pages.home
-    return out
 
 
 class LinkChecker:
@@ -98,7 +84,7 @@ class LinkChecker:
         self, problems: list[tuple[str, str, str, str | None]], site: Site
     ) -> list[Finding]:
         base = site.settings.base_path
-        sources = output_sources(self.app) if problems else {}
+        sources = page_sources(self.app) if problems else {}
         templates = _template_files(site) if problems else []
         found: dict[tuple[str, str, str], Finding] = {}
         for page_file, target, reason, suggestion in problems:

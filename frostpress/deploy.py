@@ -11,11 +11,10 @@ from flask import Blueprint, Flask, Response, abort, render_template, request
 from frostpress.assets import fingerprinted_names
 from frostpress.errors import ContentError, ContentErrors
 from frostpress.pages import Page, PageSet, _meta_line, display_path, read_text
-from frostpress.site import get_site
+from frostpress.site import get_site, register_generator
 from frostpress.views import page_url, static_filenames
 
 #: Endpoints with arguments whose URLs Frostpress generates itself while freezing.
-GENERATED_ENDPOINTS = frozenset({"deploy.alias"})
 _PAGE_SUFFIXES = (".html", ".htm")
 
 
@@ -110,11 +109,10 @@ def headers_file() -> Response:
     return Response(text, mimetype="text/plain")
 
 
-def alias_tasks(app: Flask) -> Iterable[tuple[str, dict[str, Any]]]:
-    """Freeze tasks: one redirect page for each alias that can hold an HTML page."""
-    pages = get_site(app).pageset(drafts=False)
-    with app.app_context():
-        aliases(pages)  # conflicts stop the build before anything is written
+def alias_tasks() -> Iterable[tuple[str, dict[str, Any]]]:
+    """URL generator: one redirect page for each alias that can hold an HTML page."""
+    pages = get_site().pageset()
+    aliases(pages)  # conflicts stop the build before anything is written
     written = set()
     for page in pages.all():
         for alias in page.aliases:
@@ -131,5 +129,6 @@ def init_app(app: Flask) -> None:
     bp.add_url_rule("/_headers", "headers", headers_file)
     bp.add_url_rule("/<path:old>", "alias", alias_view)
     app.register_blueprint(bp)
+    register_generator(app, alias_tasks, ("deploy.alias",))
     # _redirects and _headers have no extension; hosts serve such files as text.
     app.config["FREEZER_DEFAULT_MIMETYPE"] = "text/plain"

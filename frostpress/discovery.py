@@ -12,11 +12,10 @@ from typing import Any
 from flask import Blueprint, Flask, Response, abort, render_template, request, url_for
 
 from frostpress.pages import Page, PageSet, slugify
-from frostpress.site import get_site
+from frostpress.site import get_site, register_generator
 from frostpress.views import page_url, render_page
 
 #: Endpoints with arguments whose URLs Frostpress generates itself while freezing.
-GENERATED_ENDPOINTS = frozenset({"site.tag"})
 TOC_SLUG = "table-of-contents"
 
 
@@ -133,9 +132,9 @@ def feed() -> Response:
     return Response(xml, mimetype="application/xml")
 
 
-def tag_tasks(app: Flask) -> Iterable[tuple[str, dict[str, Any]]]:
-    """Freeze tasks: one tag page per tag of the published pages."""
-    for slug in collect_tags(get_site(app).pageset(drafts=False)):
+def tag_tasks() -> Iterable[tuple[str, dict[str, Any]]]:
+    """URL generator: one tag page per tag of the published pages."""
+    for slug in collect_tags(get_site().pageset()):
         yield "site.tag", {"tag": slug}
 
 
@@ -155,6 +154,7 @@ def init_app(app: Flask, url_style: str) -> None:
         bp.add_url_rule("/sitemap.xml", "sitemap", sitemap)
         bp.add_url_rule("/feed.xml", "feed", feed)
     app.register_blueprint(bp)
+    register_generator(app, tag_tasks, ("site.tag",))
     app.jinja_env.globals.update(
         absolute_url=absolute_url,
         canonical_url=canonical_url,

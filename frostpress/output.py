@@ -1,15 +1,28 @@
-"""The output folder's file names and how files get into it (pure helpers, no Flask)."""
+"""The output folder: its file names, and the one writer of its files.
+
+A build writes into a staging folder beside the output folder and swaps it into place only
+when the whole site is built, so that at every instant a whole site is at the output folder.
+A file whose bytes are those of the previous build is a hard link to the previous file (same
+mtime, no copy), which keeps rsync-style deploys and the incremental freeze cheap."""
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import os
 import shutil
+import sys
+import unicodedata
 from pathlib import Path
+
+from frostpress.config import Settings
+from frostpress.errors import UsageError
 
 
 def url_file(url: str) -> str:
     """The output file of a URL path: ``/a/`` -> ``a/index.html``, ``/a.html`` -> ``a.html``."""
-    return url[1:] + "index.html" if url.endswith("/") else url[1:]
+    rel = url[1:] + "index.html" if url.endswith("/") else url[1:]
+    return unicodedata.normalize("NFC", rel)
 
 
 def link_or_copy(src: Path, dst: Path) -> None:
@@ -20,3 +33,128 @@ def link_or_copy(src: Path, dst: Path) -> None:
         os.link(src, dst)
     except OSError:
         shutil.copy2(src, dst)
+
+
+def guard_destination(settings: Settings) -> Path:
+    """The output folder, refused when it is (or contains) the project, content, templates or
+    static folder, or lies inside the content folder."""
+    s = settings
+    dest = s.output_dir.resolve()
+    protected = {
+        "the project folder": s.root,
+        "the content folder": s.content_dir,
+        "the templates folder": s.templates_dir,
+        "the static folder": s.static_dir,
+        "your home folder": Path.home().resolve(),
+    }
+    for what, folder in protected.items():
+        folder = folder.resolve()
+        if dest == folder or dest in folder.parents:
+            raise UsageError(
+                f"refusing to freeze into {dest}: it is or contains {what} ({folder}), "
+                "and freezing replaces the whole output folder. Choose another --output."
+            )
+    if s.content_dir.resolve() in dest.parents:
+        raise UsageError(
+            f"refusing to freeze into {dest}: it lies inside the content folder. "
+            "Choose an --output outside it."
+        )
+    if dest.parent == dest:
+        raise UsageError("refusing to freeze into the file-system root")
+    return dest
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically swap two folders (Linux renameat2 RENAME_EXCHANGE); False if unsupported."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    rc = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange)
+    return bool(rc == 0)
+
+
+class OutputWriter:
+    """The only writer of output files: everything a build puts into the output folder goes
+    through it, into the staging folder, until :meth:`swap` makes that the output folder."""
+
+    def __init__(self, dest: Path) -> None:
+        self.dest = dest
+        self.staging = dest.parent / f".{dest.name}.staging"
+        self.backup = dest.parent / f".{dest.name}.previous"
+
+    def recover(self) -> None:
+        """Undo what an interrupted build left behind: a stale staging folder, or a swap that
+        stopped half-way (only possible where the system cannot exchange folders)."""
+        if self.backup.exists():
+            if not self.dest.exists():
+                self.backup.rename(self.dest)
+            else:
+                shutil.rmtree(self.backup, ignore_errors=True)
+        if self.staging.exists():
+            shutil.rmtree(self.staging, ignore_errors=True)
+
+    def open(self) -> None:
+        """Start an empty staging folder."""
+        self.recover()
+        self.staging.mkdir(parents=True)
+
+    def previous(self, rel: str) -> os.stat_result | None:
+        """The previous build's file ``rel`` (its stat), or None."""
+        try:
+            return (self.dest / rel).stat()
+        except OSError:
+            return None
+
+    def keep(self, rel: str) -> None:
+        """Keep the previous build's file ``rel`` as it is."""
+        link_or_copy(self.dest / rel, self.staging / rel)
+
+    def write(self, rel: str, data: bytes) -> None:
+        """Write ``data`` as ``rel``; when the previous build's file holds the same bytes, that
+        file is kept instead (same mtime)."""
+        previous = self.dest / rel
+        try:
+            same = previous.stat().st_size == len(data) and previous.read_bytes() == data
+        except OSError:
+            same = False
+        if same:
+            self.keep(rel)
+            return
+        path = self.staging / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+
+    def carry(self, names: tuple[str, ...]) -> None:
+        """Carry files a user keeps in the output on purpose (CNAME, .git, ...) into staging."""
+        for name in names:
+            src = self.dest / name
+            if not src.exists() or (self.staging / name).exists():
+                continue
+            if src.is_dir() and not src.is_symlink():
+                for path in src.rglob("*"):
+                    if path.is_file() or path.is_symlink():
+                        link_or_copy(path, self.staging / path.relative_to(self.dest))
+            else:
+                link_or_copy(src, self.staging / name)
+
+    def swap(self) -> None:
+        """Make the staging folder the output folder; at every instant a whole site is there."""
+        if not self.dest.exists():
+            self.staging.rename(self.dest)
+            return
+        if _exchange(self.staging, self.dest):
+            shutil.rmtree(self.staging, ignore_errors=True)  # now holds the previous site
+            return
+        self.dest.rename(self.backup)
+        self.staging.rename(self.dest)
+        shutil.rmtree(self.backup, ignore_errors=True)
+
+    def discard(self) -> None:
+        """Drop the staging folder (a failed or interrupted build)."""
+        if self.staging.exists():
+            shutil.rmtree(self.staging, ignore_errors=True)

@@ -158,9 +158,8 @@ def watch_sources(
             names = [Path(str(p)).name for p in paths if p]
             if names and all(_IGNORED_NAMES.search(n) for n in names):
                 return
-            if self.kind == "content":
-                site.mark_stale()
-            elif self.kind == "templates" and on_templates is not None:
+            site.mark_stale()  # pages, navigation and asset URLs are made anew
+            if self.kind == "templates" and on_templates is not None:
                 on_templates()
             with lock:
                 if timer:

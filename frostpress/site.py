@@ -1,4 +1,8 @@
-"""Per-app state kept in ``app.extensions['frostpress']``: settings, pages, rendered bodies."""
+"""Per-app state kept in ``app.extensions['frostpress']``: settings, pages, rendered bodies.
+
+What belongs to one request of a build (the page bodies it read, its navigation, the errors it
+met) travels in a :class:`BuildRecord` that the build puts into the request's WSGI environ; the
+views are the same with or without one."""
 
 from __future__ import annotations
 
@@ -6,21 +10,65 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-from flask import Flask, current_app, g, has_request_context, request
+from flask import Flask, current_app, has_request_context, request
 
 from frostpress.cache import DiskCache
 from frostpress.config import Settings
 from frostpress.errors import ContentError
-from frostpress.links import LinkSummary, ParsedPage, parse_html, summarize
 from frostpress.markdown import MarkdownRenderer, Rendered
-from frostpress.output import link_or_copy, url_file
 from frostpress.pages import Page, PageMemo, PageSet, build_pageset, load_pages
 
 #: A URL generator yields ``(endpoint, values)`` pairs, as Frozen-Flask's generators do.
 Generator = Callable[[], Iterable[tuple[str, dict[str, Any]]]]
+
+#: The WSGI environ key under which a build hands each request its record.
+RECORD_KEY = "frostpress.record"
+
+
+@dataclass
+class BuildRecord:
+    """What one request of a build saw: filled by the views, read by the build's worker."""
+
+    #: Slugs of the page bodies the response was made from (the URL's dependencies).
+    bodies: set[str] = field(default_factory=set)
+    #: The navigation of the page: (its key, its rendering, the text put into the page).
+    sidebar: tuple[tuple[str, str | None, bool], str, str] | None = None
+    #: Problems met while rendering (template errors, missing templates), in order.
+    errors: list[ContentError] = field(default_factory=list)
+
+
+def current_record() -> BuildRecord | None:
+    """The build record of the request being served, or None (the preview, a test client)."""
+    if not has_request_context():
+        return None
+    found = request.environ.get(RECORD_KEY)
+    return found if isinstance(found, BuildRecord) else None
+
+
+@dataclass
+class Generated:
+    """A URL generator and the endpoints it covers (so that an endpoint whose generator
+    yields nothing today is not taken for one without a generator)."""
+
+    generator: Generator
+    endpoints: frozenset[str] = frozenset()
+
+
+@dataclass
+class RenderMemo:
+    """Renderings reused between requests while what they are made from is unchanged."""
+
+    #: URL of each page, by (base path, slug).
+    urls: dict[tuple[str, str], str] = field(default_factory=dict)
+    #: Rendered navigation by (base path, chapter key, drafts shown), with the page index
+    #: and the template it was made from (it is reused while both are the same objects).
+    fragments: dict[tuple[str, str | None, bool], tuple[Any, Any, str]] = field(
+        default_factory=dict
+    )
+    #: Content hashes of static files by (path, mtime_ns, size), for fingerprinted URLs.
+    asset_hashes: dict[tuple[str, int, int], str] = field(default_factory=dict)
 
 
 @dataclass
@@ -30,45 +78,24 @@ class Site:
     settings: Settings
     renderer: MarkdownRenderer
     cache: DiskCache
-    generators: list[Generator] = field(default_factory=list)
+    generators: list[Generated] = field(default_factory=list)
+    memo: RenderMemo = field(default_factory=RenderMemo)
+    #: Pages already read, reused while their file is unchanged (see load_pages).
+    page_memo: PageMemo = field(default_factory=dict)
+    memo_size: int = 256
     _pages: list[Page] | None = None
     _pagesets: dict[bool, PageSet] = field(default_factory=dict)
     _stale: bool = True
     _lock: threading.RLock = field(default_factory=threading.RLock)
-    #: Pages already read, reused while their file is unchanged (see load_pageset).
-    page_memo: PageMemo = field(default_factory=dict)
-    _memo: OrderedDict[str, Rendered] = field(default_factory=OrderedDict)
-    #: Problems met while rendering (template errors, missing templates), in order.
-    render_errors: list[ContentError] = field(default_factory=list)
-    #: Warnings met while rendering (undefined template variables), in order.
-    render_warnings: list[str] = field(default_factory=list)
-    memo_size: int = 256
-    #: True while freezing: render errors are recorded and the build goes on.
-    collecting: bool = False
-    url_memo: dict[tuple[str, str], str] = field(default_factory=dict)
-    #: Content hashes of static files by (path, mtime_ns, size), for fingerprinted URLs.
-    asset_hashes: dict[tuple[str, int, int], str] = field(default_factory=dict)
-    #: Asset URLs made while freezing, by (base path, file name).
-    asset_urls: dict[tuple[str, str], str] = field(default_factory=dict)
-    #: Rendered navigation per (base path, chapter), reused while freezing.
-    fragments: dict[tuple[str, str | None], str] = field(default_factory=dict)
-    #: While freezing with link checks: every output file, and each rendered URL's links.
-    link_files: set[str] | None = None
-    #: While freezing: (staging folder, previous output folder).
-    output_pair: tuple[Path, Path] | None = None
-    link_summaries: dict[str, LinkSummary] = field(default_factory=dict)
-    _link_memo: dict[tuple[str, str], Any] = field(default_factory=dict)
-    _fragment_links: dict[tuple[str, str | None], ParsedPage] = field(default_factory=dict)
-    #: URL path -> slugs of the page bodies it was rendered from (filled while freezing).
-    url_deps: dict[str, list[str]] = field(default_factory=dict)
+    _bodies: OrderedDict[str, Rendered] = field(default_factory=OrderedDict)
 
     def pageset(self, drafts: bool | None = None) -> PageSet:
         """The page index, (re)loaded when a source changed since the last call.
 
-        Draft pages are in it for the preview and left out while freezing (``collecting``);
-        ``drafts`` chooses explicitly."""
+        Draft pages are in it, except for a request of a build; ``drafts`` chooses
+        explicitly."""
         if drafts is None:
-            drafts = not self.collecting
+            drafts = current_record() is None
         with self._lock:
             if self._pages is None or self._stale:
                 self._pages = load_pages(self.settings.content_dir, self.page_memo)
@@ -79,41 +106,19 @@ class Site:
                 found = self._pagesets[drafts] = build_pageset(self._pages, drafts=drafts)
             return found
 
-    def summarize_links(
-        self, html: str, page_file: str, sidebar: tuple[tuple[str, str | None], str, str] | None
-    ) -> LinkSummary:
-        """The links of output file ``page_file``, resolved against the output files.
-
-        The navigation is the same on every page of a chapter: it is parsed once per chapter
-        (``sidebar`` is its key, its rendering, and the text inserted in the page)."""
-        assert self.link_files is not None
-        parsed = None
-        if sidebar is not None:
-            key, fragment, shown = sidebar
-            rest = html.replace(shown, "", 1)
-            if len(rest) < len(html):
-                nav = self._fragment_links.get(key)
-                if nav is None:
-                    nav = self._fragment_links[key] = parse_html(fragment)
-                page = parse_html(rest)
-                parsed = ParsedPage(page.links + nav.links, page.ids | nav.ids)
-        if parsed is None:
-            parsed = parse_html(html)
-        return summarize(
-            parsed, page_file, self.link_files, self.settings.base_path, self._link_memo
-        )
-
     def mark_stale(self) -> None:
-        """Reload the page index on next use (the preview calls this when sources change)."""
+        """Read the pages again on next use (the preview calls this when a watched file
+        changes, a freeze when it starts)."""
         with self._lock:
             self._stale = True
+            self.memo = RenderMemo(asset_hashes=self.memo.asset_hashes)
 
     def _body_key(self, page: Page) -> tuple[str, str]:
-        """The page's body and its cache key. The page is recorded as a dependency of the URL
-        being served, so that an incremental freeze knows which bodies each output file was
-        made from."""
-        if has_request_context():
-            g.setdefault("frostpress_deps", set()).add(page.slug)
+        """The page's body and its cache key; the page is recorded as a dependency of the
+        build request being served."""
+        record = current_record()
+        if record is not None:
+            record.bodies.add(page.slug)
         body = page.read_body()
         return body, self.renderer.cache_key(body, page.rel)
 
@@ -132,9 +137,9 @@ class Site:
         """The page body as HTML: from memory, from the disk cache, or rendered now."""
         body, key = self._body_key(page)
         with self._lock:
-            hit = self._memo.get(key)
+            hit = self._bodies.get(key)
             if hit is not None:
-                self._memo.move_to_end(key)
+                self._bodies.move_to_end(key)
                 return hit
         data = self.cache.get(key)
         if data is not None:
@@ -144,9 +149,9 @@ class Site:
             self.cache.put(key, result.to_json())
             self.cache.put(key + "-text", result.text.encode())
         with self._lock:
-            self._memo[key] = result
-            while len(self._memo) > self.memo_size:
-                self._memo.popitem(last=False)
+            self._bodies[key] = result
+            while len(self._bodies) > self.memo_size:
+                self._bodies.popitem(last=False)
         return result
 
 
@@ -159,39 +164,16 @@ def get_site(app: Flask | None = None) -> Site:
     return site
 
 
-def keep_unchanged(pair: tuple[Path, Path], rel: str, response: Any) -> None:
-    """When output file ``rel`` renders to the bytes it had, put the previous file in the
-    staging folder (a hard link: no copy, same mtime); Frozen-Flask then finds it equal and
-    writes nothing."""
-    staging, dest = pair
-    previous = dest / rel
-    data = response.get_data()
-    try:
-        same = previous.stat().st_size == len(data) and previous.read_bytes() == data
-    except OSError:
-        return
-    if same:
-        link_or_copy(previous, staging / rel)
+def current_pages() -> PageSet:
+    """The page index of the current app, as the current request should see it."""
+    return get_site().pageset()
 
 
-def record_output(response: Any) -> Any:
-    """after_request hook while freezing: remember which page bodies the URL just served was
-    made from, and (with link checks) resolve the links of the HTML it returned."""
-    site = get_site()
-    if not site.collecting:
-        return response
-    site.url_deps[request.path] = sorted(g.get("frostpress_deps", ()))
-    rel = url_file(request.path)
-    if (
-        site.output_pair is not None
-        and response.status_code == 200
-        and not (
-            response.direct_passthrough  # a static file: see freeze_site's skip
-        )
-    ):
-        keep_unchanged(site.output_pair, rel, response)
-    if site.link_files is not None and response.mimetype == "text/html":
-        site.link_summaries[request.path] = site.summarize_links(
-            response.get_data(as_text=True), rel, g.get("frostpress_sidebar")
-        )
-    return response
+def register_generator(
+    app: Flask, generator: Generator, endpoints: Iterable[str] = ()
+) -> Generator:
+    """Register a URL generator for routes with arguments: it yields ``(endpoint, values)``
+    pairs, each frozen into one file. ``endpoints`` names the endpoints it covers when it
+    may yield none of them."""
+    get_site(app).generators.append(Generated(generator, frozenset(endpoints)))
+    return generator

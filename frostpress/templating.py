@@ -8,12 +8,13 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from flask import Flask, g, render_template, request
+from flask import Flask, current_app, render_template, request
 from markupsafe import Markup
 
 from frostpress.assets import asset_url
+from frostpress.logs import log
 from frostpress.pages import Chapter, Page, PageSet, display_path
-from frostpress.site import get_site
+from frostpress.site import current_record, get_site
 from frostpress.theme import THEME_DIR
 from frostpress.views import page_url
 
@@ -42,14 +43,8 @@ class ReportingUndefined(jinja2.ChainableUndefined):
     """An undefined variable renders as empty text and is reported (an error with --strict)."""
 
     def _report(self) -> None:
-        try:
-            site = get_site()
-        except RuntimeError:  # pragma: no cover - outside an app context
-            return
         where = _template_location()
-        site.render_warnings.append(
-            f"{where}undefined template variable: {self._undefined_message}"
-        )
+        log.warning("%sundefined template variable: %s", where, self._undefined_message)
 
     def __str__(self) -> str:
         self._report()
@@ -66,18 +61,26 @@ class ReportingUndefined(jinja2.ChainableUndefined):
 @jinja2.pass_context
 def sidebar(context: jinja2.runtime.Context) -> Markup:
     """The navigation: ``_sidebar.html`` rendered once per chapter, then the current page's
-    link marked with aria-current. While freezing, each chapter's rendering is reused for all
-    of its pages (as Hugo's partialCached does), so navigation costs O(links) per page, not a
+    link marked with aria-current. Each chapter's rendering is reused for all of its pages
+    (as Hugo's partialCached does), so navigation costs O(links) per page, not a
     template walk of the whole site."""
     site = get_site()
     page = context.get("page")
     chapter = context.get("chapter")
-    key = (request.script_root, chapter.key if isinstance(chapter, Chapter) else None)
-    html = site.fragments.get(key) if site.collecting else None
-    if html is None:
-        html = render_template("_sidebar.html", chapter=chapter)
-        if site.collecting:
-            site.fragments[key] = html
+    record = current_record()
+    key = (
+        request.script_root,
+        chapter.key if isinstance(chapter, Chapter) else None,
+        record is None,  # drafts are listed in the preview only
+    )
+    pages = site.pageset()
+    template = current_app.jinja_env.get_template("_sidebar.html")
+    found = site.memo.fragments.get(key)
+    if found is not None and found[0] is pages and found[1] is template:
+        html = found[2]
+    else:
+        html = render_template(template, chapter=chapter)
+        site.memo.fragments[key] = (pages, template, html)
     shown = html
     if isinstance(page, Page):
         href = f'href="{page_url(page)}"'
@@ -85,8 +88,8 @@ def sidebar(context: jinja2.runtime.Context) -> Markup:
         if i >= 0:
             i += len(href)
             shown = html[:i] + ' aria-current="page"' + html[i:]
-    if site.collecting:  # the link checker parses the navigation once per chapter
-        g.frostpress_sidebar = (key, html, shown)
+    if record is not None:  # the link check parses the navigation once per chapter
+        record.sidebar = (key, html, shown)
     return Markup(shown)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import mimetypes
+from collections.abc import Iterator
 from typing import Any
 
 from flask import Blueprint, Response, abort, render_template, request, send_from_directory, url_for
@@ -39,10 +40,10 @@ def page_url(page: Page | None) -> str:
         return ""
     site = get_site()
     key = (request.script_root, page.slug)
-    url = site.url_memo.get(key)
+    url = site.memo.urls.get(key)
     if url is None:
         url = url_for("pages.index") if page.slug == "" else url_for("pages.page", slug=page.slug)
-        site.url_memo[key] = url
+        site.memo.urls[key] = url
     return url
 
 
@@ -123,6 +124,25 @@ def static_file(filename: str) -> Response:
         css = pygments_css(site.settings.pygments_style, site.settings.pygments_dark_style)
         return Response(css, mimetype="text/css")
     abort(404)
+
+
+def page_tasks() -> Iterator[tuple[str, dict[str, Any]]]:
+    """URL generator of the pages blueprint: the home page, the 404 page, every page."""
+    yield "pages.index", {}
+    yield "pages.not_found", {}
+    for page in get_site().pageset().pages:
+        yield "pages.page", {"slug": page.slug}
+
+
+def static_tasks() -> Iterator[tuple[str, dict[str, Any]]]:
+    """URL generator of the static files: each under its name, and CSS and JavaScript also
+    under their fingerprinted names."""
+    from frostpress.assets import fingerprinted_names
+
+    site = get_site()
+    names = static_filenames(site)
+    for name in names + fingerprinted_names(site, names):
+        yield "static", {"filename": name}
 
 
 def static_filenames(site: Site) -> list[str]:

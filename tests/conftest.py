@@ -21,8 +21,7 @@ FSP = REPO.parent / "shared" / "corpora" / "fullstackpython" / "content" / "page
 
 BUILD_PY = """\
 from pathlib import Path
-from frostpress import create_app
-from frostpress.cli import main
+from frostpress import create_app, main
 
 def make_app(overrides=None):
     return create_app(

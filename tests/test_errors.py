@@ -139,7 +139,7 @@ def test_undefined_template_variable_warns_and_fails_with_strict(tmp_path: Path)
     [
         (["freeze", "--set", "SITE_NAEM=x"], "unknown setting SITE_NAEM (did you mean SITE_NAME?)"),
         (["freeze", "--set", "URL_STYLE=ugly"], "URL_STYLE: expected one of html, pretty"),
-        (["freeze", "--jobs", "0"], "Invalid value for '--jobs'"),
+        (["freeze", "--jobs", "-1"], "Invalid value for '--jobs'"),
         (["freeze", "--output", "."], "refusing to freeze into"),
         (["freeze", "--output", "content"], "refusing to freeze into"),
         (["frobnicate"], "No such command 'frobnicate'"),

@@ -117,8 +117,7 @@ def warnings_of(stderr: str) -> list[str]:
 _WRAPPER = """\
 from pathlib import Path
 
-from frostpress import create_app
-from frostpress.cli import main
+from frostpress import create_app, main
 
 ROOT = Path(__file__).parent
 

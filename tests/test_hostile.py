@@ -12,10 +12,9 @@ from click.testing import CliRunner
 from conftest import run_build, tree, write_site
 from flask import Flask
 
-from frostpress import create_app
+from frostpress import create_app, freeze_site, register_generator
 from frostpress.cli import make_cli
 from frostpress.errors import ContentErrors
-from frostpress.freeze import freeze_site, register_generator
 
 SCRIPT = "<script>alert(1)</script>"
 ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"

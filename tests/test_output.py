@@ -14,8 +14,7 @@ from pathlib import Path
 import pytest
 from conftest import REPO, run_build, tree, write_site
 
-from frostpress import create_app
-from frostpress.freeze import freeze_site
+from frostpress import create_app, freeze_site
 
 
 def many_pages(n: int, words: str = "lorem ipsum") -> dict[str, str]:

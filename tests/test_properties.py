@@ -6,6 +6,7 @@ from __future__ import annotations
 import posixpath
 import re
 import tempfile
+from html.parser import HTMLParser
 from pathlib import Path
 
 from hypothesis import HealthCheck, example, given, settings
@@ -166,3 +167,54 @@ def test_html_parsing_and_locating_never_raise(html: str) -> None:
     for link in parsed.links:
         source_line(html, link, "/docs", loose=True)
     srcset_urls(html)
+
+
+class _Reference(HTMLParser):
+    """The standard library's HTML parser: what parse_html must agree with."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.links: list[str] = []
+        self.ids: set[str] = set()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if value is not None and name in ("href", "src"):
+                self.links.append(value)
+            elif value is not None and name == "id":
+                self.ids.add(value)
+
+
+_VALUE = st.text(alphabet="abc/#.-_ &;<>'\"=", max_size=12)
+_ATTR = st.sampled_from(["href", "src", "id", "class", "title"])
+_TAG = st.builds(
+    lambda name, attrs: "<"
+    + name
+    + "".join(f' {k}="{v.replace(chr(34), "&quot;")}"' for k, v in attrs)
+    + ">",
+    st.sampled_from(["a", "img", "h2", "div", "link"]),
+    st.lists(st.tuples(_ATTR, _VALUE), max_size=3, unique_by=lambda kv: kv[0]),
+)
+_PIECE = st.one_of(
+    _TAG,
+    st.text(alphabet="abc <>/=\"'", max_size=10).map(lambda t: t.replace("<", "&lt;")),
+    st.builds("<!-- {} -->".format, st.text(alphabet="ab<>= '\"", max_size=10)),
+    st.builds("<script>{}</script>".format, st.text(alphabet="ab<>= '\"", max_size=10)),
+    st.just("</a>"),
+)
+
+
+@SETTINGS
+@given(pieces=st.lists(_PIECE, max_size=12))
+def test_link_tokenizer_agrees_with_the_standard_html_parser(pieces: list[str]) -> None:
+    """The link check's tokenizer finds exactly the links and ids html.parser finds."""
+    html_text = "".join(pieces)
+    reference = _Reference()
+    reference.feed(html_text)
+    reference.close()
+    parsed = parse_html(html_text)
+    # Browsers strip the spaces around a URL; an empty one links nowhere.
+    assert [u.strip() for u in parsed.links if u.strip()] == [
+        u.strip() for u in reference.links if u.strip()
+    ]
+    assert parsed.ids == reference.ids

@@ -9,9 +9,8 @@ from pathlib import Path
 import pytest
 from conftest import REPO, run_build, write_site
 
-from frostpress import create_app
+from frostpress import create_app, freeze_site
 from frostpress.errors import ContentErrors
-from frostpress.freeze import freeze_site
 
 SITE = {
     "01-a/01-new-home.md": (

@@ -8,8 +8,7 @@ from pathlib import Path
 import pytest
 from conftest import write_site
 
-from frostpress import create_app
-from frostpress.freeze import freeze_site
+from frostpress import create_app, freeze_site
 
 SM = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 ATOM = "{http://www.w3.org/2005/Atom}"

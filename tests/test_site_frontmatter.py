@@ -8,9 +8,8 @@ from pathlib import Path
 import pytest
 from conftest import write_site
 
-from frostpress import create_app
+from frostpress import create_app, freeze_site
 from frostpress.errors import ContentError, ContentErrors
-from frostpress.freeze import freeze_site
 from frostpress.pages import check_site_path, load_page, parse_list
 from frostpress.site import get_site
 

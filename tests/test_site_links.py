@@ -8,8 +8,7 @@ from pathlib import Path
 import pytest
 from conftest import write_site
 
-from frostpress import create_app
-from frostpress.freeze import freeze_site
+from frostpress import create_app, freeze_site
 from frostpress.links import check_tree, links_in
 
 SITE = {

@@ -7,8 +7,7 @@ from typing import Any
 
 from flask import Flask
 
-from frostpress import create_app
-from frostpress.cli import main
+from frostpress import create_app, main
 
 ROOT = Path(__file__).parent
 

@@ -1,0 +1,270 @@
+"""The freeze plan: every URL to freeze (from the registered generators and the routes that
+take no argument), its output file, and what decides whether its previous file can be kept
+(fingerprints of everything a page is made from, and the previous build's manifest)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from flask import Flask, url_for
+
+from frostpress import __version__
+from frostpress.errors import ContentError, ContentErrors
+from frostpress.output import OutputWriter, url_file
+from frostpress.pages import Page
+from frostpress.site import RECORD_KEY, BuildRecord, Site, get_site
+from frostpress.theme import THEME_DIR
+
+Task = tuple[str, dict[str, Any]]
+#: Blueprints whose views read nothing but the settings, the templates, the static files'
+#: hashes, the page index and page bodies (each body read is recorded per URL): their
+#: output can be kept when none of these changed. A site's own routes are always frozen.
+SKIPPABLE_BLUEPRINTS = {"pages", "site", "deploy", "search"}
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One URL of the plan and the file it is written to."""
+
+    endpoint: str
+    values: dict[str, Any]
+    url: str  # the URL path, without the site's base path
+    file: str  # the output file, '/'-separated, relative to the output folder
+
+    @property
+    def skippable(self) -> bool:
+        """True when an unchanged output of this URL may be kept from the previous build."""
+        return self.endpoint.split(".", 1)[0] in SKIPPABLE_BLUEPRINTS
+
+
+@dataclass
+class Plan:
+    """What one freeze will do, worked out before anything is written."""
+
+    entries: list[Entry]
+    global_fp: str
+    digests: dict[str, str]  # page slug -> digest of its source
+    previous: dict[str, Any]  # the previous build's manifest entries, by URL
+    kept: list[int] = field(default_factory=list)  # entries whose previous file is kept
+    render: list[int] = field(default_factory=list)  # entries rendered now
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def files(self) -> set[str]:
+        return {e.file for e in self.entries}
+
+    def fingerprint(self, deps: list[str]) -> str | None:
+        """Fingerprint of a URL made from the page bodies ``deps``; None when one is gone."""
+        return url_fingerprint(self.global_fp, deps, self.digests)
+
+
+# --------------------------------------------------------------------------- tasks
+
+
+def build_context(app: Flask, base_url: str | None = None) -> Any:
+    """A request context as a build's requests have it (published pages only)."""
+    return app.test_request_context(
+        base_url=base_url, environ_overrides={RECORD_KEY: BuildRecord()}
+    )
+
+
+def freeze_tasks(app: Flask) -> tuple[list[Task], list[str]]:
+    """Every (endpoint, values) to freeze, in a stable order, and a warning for each route
+    with arguments that no generator covers."""
+    site = get_site(app)
+    tasks: list[Task] = []
+    covered: set[str] = set()
+    with build_context(app):
+        for generated in site.generators:
+            covered |= generated.endpoints
+            tasks += [(endpoint, dict(values)) for endpoint, values in generated.generator()]
+    covered |= {endpoint for endpoint, _ in tasks}
+    missing = []
+    for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
+        if not (rule.methods and "GET" in rule.methods) or rule.endpoint in covered:
+            continue
+        if rule.arguments:
+            missing.append(
+                f"route {rule.rule} (endpoint {rule.endpoint}) has no URL generator, so "
+                "nothing was frozen for it; register one with frostpress.register_generator"
+            )
+        else:
+            tasks.append((rule.endpoint, {}))
+            covered.add(rule.endpoint)
+    return tasks, sorted(missing)
+
+
+def task_urls(app: Flask, tasks: list[Task]) -> list[str]:
+    """The URL path (without the base path) of each task, as Frozen-Flask computes it."""
+    script_name = urlsplit(app.config.get("FREEZER_BASE_URL") or "").path.rstrip("/")
+    urls = []
+    with app.test_request_context(base_url=script_name or None):
+        for endpoint, values in tasks:
+            url = url_for(endpoint, **values)[len(script_name) :]
+            urls.append(urlsplit(unquote(url)).path)
+    return urls
+
+
+def _refuse_unsafe(entries: list[Entry]) -> None:
+    """A URL with a '.' or '..' segment (from a custom route's generator) would be written
+    outside the output folder: refuse the whole build before anything is written."""
+    problems = [
+        ContentError(
+            f"<route {e.endpoint}>",
+            f"URL {e.url!r} (from {e.values!r}) would be written outside the output folder",
+        )
+        for e in entries
+        if any(seg in (".", "..") or "\0" in seg for seg in e.url.split("/"))
+    ]
+    if problems:
+        raise ContentErrors(problems)
+
+
+def plan_entries(app: Flask) -> tuple[list[Entry], list[str]]:
+    """The plan's entries (URL and output file of every task) and its warnings."""
+    tasks, warnings = freeze_tasks(app)
+    urls = task_urls(app, tasks)
+    entries = [
+        Entry(endpoint, values, url, url_file(url))
+        for (endpoint, values), url in zip(tasks, urls, strict=True)
+    ]
+    _refuse_unsafe(entries)
+    return entries, warnings
+
+
+def page_sources(app: Flask) -> dict[str, Page]:
+    """Output file -> the page it is rendered from (for reports located at the source)."""
+    pages = get_site(app).pageset(drafts=False)
+    tasks: list[Task] = [("pages.page", {"slug": p.slug}) for p in pages.pages]
+    out = {
+        url_file(url): pages.by_slug[values["slug"]]
+        for url, (_, values) in zip(task_urls(app, tasks), tasks, strict=True)
+    }
+    if pages.home is not None:
+        out["index.html"] = pages.home
+    return out
+
+
+# --------------------------------------------------------------------------- fingerprints
+
+
+def _tree_digest(folders: list[Path]) -> str:
+    h = hashlib.blake2b(digest_size=16)
+    for folder in folders:
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                h.update(str(path.relative_to(folder)).encode() + b"\0")
+                h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def _is_own_code(path: Path, root: Path) -> bool:
+    """A module file of the site's own code: inside the project, not in an environment."""
+    if root not in path.parents:
+        return False
+    parts = path.relative_to(root).parts
+    return not any(p in ("site-packages", "dist-packages") or p.startswith(".") for p in parts)
+
+
+def code_files(root: Path) -> list[Path]:
+    """Every Python file that can change an output: build.py (the running script), every
+    module imported from the project folder, and Frostpress's own modules."""
+    engine = Path(__file__).resolve().parent
+    found: set[Path] = set(engine.rglob("*.py"))
+    root = root.resolve()
+    for module in list(sys.modules.values()):
+        name = getattr(module, "__file__", None)
+        if not name or not name.endswith(".py"):
+            continue
+        path = Path(name).resolve()
+        if _is_own_code(path, root) or (module.__name__ == "__main__" and os.path.isfile(path)):
+            found.add(path)
+    return sorted(found)
+
+
+def code_digest(root: Path) -> str:
+    """The site's own Python can change any output: a digest of all of it."""
+    h = hashlib.blake2b(digest_size=16)
+    for path in code_files(root):
+        h.update(str(path).encode() + b"\0")
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def global_digest(site: Site, app: Flask) -> str:
+    """Everything outside the page sources that can change a page: settings, templates, static
+    files (their URLs may carry hashes), the site's code, Frostpress's version, and the
+    metadata of every page (navigation, titles, order)."""
+    h = hashlib.blake2b(digest_size=16)
+    h.update(__version__.encode())
+    h.update(json.dumps(site.settings.digest_items()).encode())
+    h.update(site.renderer.fingerprint.encode())
+    h.update(_tree_digest([site.settings.templates_dir, THEME_DIR / "templates"]).encode())
+    h.update(_tree_digest([site.settings.static_dir, THEME_DIR / "static"]).encode())
+    h.update(code_digest(site.settings.root).encode())
+    h.update(site.pageset(drafts=False).meta_digest.encode())
+    h.update(repr(sorted(str(r) for r in app.url_map.iter_rules())).encode())
+    return h.hexdigest()
+
+
+def url_fingerprint(global_fp: str, deps: list[str], digests: dict[str, str]) -> str | None:
+    """Fingerprint of a page URL from the bodies it read; None when one of them is gone."""
+    h = hashlib.blake2b(global_fp.encode(), digest_size=16)
+    for slug in deps:
+        digest = digests.get(slug)
+        if digest is None:
+            return None
+        h.update(slug.encode() + b"\0" + digest.encode())
+    return h.hexdigest()
+
+
+# --------------------------------------------------------------------------- the plan
+
+
+def manifest_path(site: Site, dest: Path) -> Path:
+    """Where the manifest of the builds into ``dest`` is kept."""
+    key = hashlib.blake2b(str(dest).encode(), digest_size=8).hexdigest()
+    return site.settings.cache_dir / f"manifest-{key}.json"
+
+
+def load_manifest(path: Path) -> dict[str, Any]:
+    """The previous build's manifest entries by URL ({} when there is none usable)."""
+    try:
+        data = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict) or data.get("version") != __version__:
+        return {}
+    urls = data.get("urls")
+    return urls if isinstance(urls, dict) else {}
+
+
+def make_plan(app: Flask, output: OutputWriter, previous: dict[str, Any]) -> Plan:
+    """Every URL to freeze, split into those whose previous file is kept and those rendered."""
+    site = get_site(app)
+    entries, warnings = plan_entries(app)
+    digests = {p.slug: p.digest for p in site.pageset(drafts=False).all()}
+    plan = Plan(entries, global_digest(site, app), digests, previous, warnings=warnings)
+    for i, entry in enumerate(entries):
+        (plan.kept if _unchanged(plan, entry, output) else plan.render).append(i)
+    return plan
+
+
+def _unchanged(plan: Plan, entry: Entry, output: OutputWriter) -> bool:
+    """True when the previous build's file of ``entry`` is what a rendering would give."""
+    old = plan.previous.get(entry.url)
+    if not old or not entry.skippable:
+        return False
+    st = output.previous(entry.file)
+    if st is None or old["size"] != st.st_size or old["mtime_ns"] != st.st_mtime_ns:
+        return False
+    return bool(old["fp"] == plan.fingerprint(old["deps"]))
