@@ -15,6 +15,7 @@ from frostpress.assets import asset_url
 from frostpress.logs import log
 from frostpress.pages import Chapter, Page, PageSet, display_path
 from frostpress.site import current_record, get_site
+from frostpress.template_errors import undefined_hint
 from frostpress.theme import THEME_DIR
 from frostpress.views import page_url
 
@@ -44,7 +45,8 @@ class ReportingUndefined(jinja2.ChainableUndefined):
 
     def _report(self) -> None:
         where = _template_location()
-        log.warning("%sundefined template variable: %s", where, self._undefined_message)
+        hint = undefined_hint(self, sys._getframe(1))
+        log.warning("%sundefined template variable: %s%s", where, self._undefined_message, hint)
 
     def __str__(self) -> str:
         self._report()
