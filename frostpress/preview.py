@@ -26,6 +26,8 @@ from werkzeug.middleware.dispatcher import DispatcherMiddleware
 from werkzeug.serving import is_running_from_reloader, run_simple
 
 from frostpress.errors import ContentErrors, UsageError
+from frostpress.host_headers import forget as forget_host_headers
+from frostpress.host_headers import send_host_headers
 from frostpress.site import Site, get_site
 from frostpress.theme import THEME_DIR
 
@@ -292,6 +294,7 @@ def forget_templates(app: Flask) -> None:
     cache = app.jinja_env.cache
     if cache is not None:
         cache.clear()
+    forget_host_headers(app)
 
 
 def preview_app(app: Flask, hub: ReloadHub | None = None) -> Any:
@@ -300,6 +303,7 @@ def preview_app(app: Flask, hub: ReloadHub | None = None) -> Any:
     base = get_site(app).settings.base_path
     app.config["TEMPLATES_AUTO_RELOAD"] = True
     app.jinja_env.auto_reload = True
+    send_host_headers(app)  # what the preview shows is what the host will show
     if hub is not None:
         enable_live_reload(app, hub)
     if not base:
