@@ -4,30 +4,36 @@ A watchdog observer follows the content, templates and static folders (the site'
 theme's). Every change marks the page index stale when it is content, and tells every open
 browser page to reload itself through a server-sent event stream. Pages served by the preview
 carry one small script that listens to that stream; frozen pages never do, because the stream
-and the script are routes of the preview only. A change to Python code restarts the server
-(Werkzeug's reloader); the pages notice the new server and reload too.
+and the script are routes of the preview only. A change to the site's own Python restarts the
+server (frostpress.reloader, which watches those files only); the pages notice the new server
+and reload too. Each warning is shown once per version of the sources.
 """
 
 from __future__ import annotations
 
 import html
 import ipaddress
+import logging
+import os
 import re
 import secrets
 import socket
 import sys
 import threading
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, Flask, Response, g, redirect, url_for
 from werkzeug.middleware.dispatcher import DispatcherMiddleware
-from werkzeug.serving import is_running_from_reloader, run_simple
+from werkzeug.serving import make_server
 
 from frostpress.errors import ContentErrors, UsageError
 from frostpress.host_headers import forget as forget_host_headers
 from frostpress.host_headers import send_host_headers
+from frostpress.logs import log, to_stderr
+from frostpress.reloader import child_fd, listen, own_python_files, restart_argv, supervise
 from frostpress.site import Site, get_site
 from frostpress.theme import THEME_DIR
 
@@ -323,8 +329,9 @@ def run_preview(
 ) -> None:
     """Serve the site until Ctrl-C. The debugger is refused on a non-loopback address.
 
-    With ``reload_code``, Werkzeug's reloader runs the server in a child process and starts
-    a new one when Python code changes; only that child reads the content."""
+    With ``reload_code``, this process keeps the socket and runs the server in a child
+    process, started again when the site's own Python changes (see frostpress.reloader);
+    only that child reads the content."""
     if debug and not is_loopback(host):
         raise UsageError(
             f"refusing --debug on {host}: the interactive debugger runs any code a visitor "
@@ -332,24 +339,92 @@ def run_preview(
         )
     app = make_app()
     site = get_site(app)
-    serving = is_running_from_reloader() or not reload_code
+    fd = child_fd()
+    if fd is None:
+        sock = listen(host, port)
+        files = own_python_files(site.settings.root) if reload_code else []
+        print(banner(site, host, port, files), flush=True)
+        if reload_code:
+            sys.exit(supervise(sock, files, restart_argv()))
+        fd = sock.fileno()
+    serve(app, host, port, fd, debug)
+
+
+def banner(site: Site, host: str, port: int, files: list[Path]) -> str:
+    """Frostpress's one line: the address, what is watched, how to stop."""
+    shown = []
+    for folder, _kind in watched_folders(site):
+        if folder.is_dir() and THEME_DIR not in folder.parents:
+            shown.append(_relative(folder) + "/")
+    if files:
+        shown.append(f"{len(files)} Python file{'s' if len(files) != 1 else ''}")
+    watching = ", ".join(shown) if shown else "nothing"
+    url = f"http://{host}:{port}{site.settings.base_path}/"
+    return f" * Previewing {site.settings.site_name} at {url} (watching {watching}; Ctrl+C to stop)"
+
+
+def _relative(path: Path) -> str:
+    try:
+        return os.path.relpath(path)
+    except ValueError:  # pragma: no cover - another drive on Windows
+        return str(path)
+
+
+def serve(app: Flask, host: str, port: int, fd: int, debug: bool) -> None:
+    """Read the pages, follow the sources, and serve on the open socket ``fd``."""
+    site = get_site(app)
     hub = ReloadHub()
-    if serving:
+    try:
+        site.pageset()  # read the index up front: the first request is then quick
+    except ContentErrors as exc:
+        print(exc, file=sys.stderr)
+        print(" * The preview shows these errors until they are fixed.", file=sys.stderr)
+    watch_sources(site, hub, on_templates=lambda: forget_templates(app))
+    wsgi: Any = preview_app(app, hub)
+    if debug:
+        from werkzeug.debug import DebuggedApplication
+
+        wsgi = DebuggedApplication(wsgi, evalex=True)
+    server = make_server(host, port, wsgi, threaded=True, fd=fd)
+    with to_stderr(), once_per_version(hub):
         try:
-            site.pageset()  # read the index up front: the first request is then quick
-        except ContentErrors as exc:
-            print(exc, file=sys.stderr)
-            print(" * The preview shows these errors until they are fixed.", file=sys.stderr)
-        watch_sources(site, hub, on_templates=lambda: forget_templates(app))
-    if not is_running_from_reloader():
-        base = site.settings.base_path
-        print(f" * Previewing {site.settings.site_name} at http://{host}:{port}{base}/", flush=True)
-    run_simple(
-        host,
-        port,
-        preview_app(app, hub),
-        use_reloader=reload_code,
-        use_debugger=debug,
-        threaded=True,
-        extra_files=[str(Path(site.settings.root) / "build.py")],
-    )
+            server.serve_forever()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            server.server_close()
+
+
+class _OncePerVersion(logging.Filter):
+    """Each distinct warning is shown once until the sources change: reloading a page does
+    not repeat it, and what is remembered never grows past one version's warnings."""
+
+    def __init__(self, hub: ReloadHub, limit: int = 1000) -> None:
+        super().__init__()
+        self.hub = hub
+        self.limit = limit
+        self.version = hub.version
+        self.seen: set[str] = set()
+        self.lock = threading.Lock()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        with self.lock:
+            if self.hub.version != self.version:
+                self.version, self.seen = self.hub.version, set()
+            if message in self.seen:
+                return False
+            if len(self.seen) < self.limit:
+                self.seen.add(message)
+            return True
+
+
+@contextmanager
+def once_per_version(hub: ReloadHub) -> Iterator[_OncePerVersion]:
+    """Show each warning of the frostpress logger once per version of the sources."""
+    keep = _OncePerVersion(hub)
+    log.addFilter(keep)
+    try:
+        yield keep
+    finally:
+        log.removeFilter(keep)
