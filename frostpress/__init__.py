@@ -6,13 +6,12 @@ A site author imports from here only: ``create_app`` makes the site's Flask app,
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
-
 from frostpress.app import create_app
 from frostpress.cli import main
 from frostpress.errors import ContentError, ContentErrors, FrostpressError, SettingsError
 from frostpress.freeze import FreezeReport, freeze_site
 from frostpress.site import current_pages, register_generator
+from frostpress.version import __version__
 from frostpress.views import page_url
 
 __all__ = [
@@ -21,6 +20,7 @@ __all__ = [
     "FreezeReport",
     "FrostpressError",
     "SettingsError",
+    "__version__",
     "create_app",
     "current_pages",
     "freeze_site",

@@ -64,9 +64,9 @@ def create_app(
         cache=DiskCache(config.cache_dir / "markdown"),
     )
     app.register_blueprint(make_theme_blueprint())
-    app.register_blueprint(make_pages_blueprint(config.url_style))
+    app.register_blueprint(make_pages_blueprint(config))
     register_generator(app, page_tasks, ("pages.index", "pages.not_found", "pages.page"))
-    discovery.init_app(app, config.url_style)
+    discovery.init_app(app)
     deploy.init_app(app)
     app.register_blueprint(make_search_blueprint())
     app.add_url_rule("/static/<path:filename>", "static", static_file)

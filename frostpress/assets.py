@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 from flask import url_for
 
 from frostpress.markdown import pygments_css
 from frostpress.site import Site, get_site
-from frostpress.theme import THEME_DIR
 
 #: Suffixes of the files whose URLs carry a content hash.
 FINGERPRINTED = (".css", ".js", ".mjs")
@@ -22,23 +22,54 @@ HASH_LENGTH = 10
 _HASHED = re.compile(rf"^(?P<stem>.+)\.(?P<hash>[0-9a-f]{{{HASH_LENGTH}}})(?P<ext>\.[A-Za-z0-9]+)$")
 
 
-def static_source(site: Site, filename: str) -> Path | None:
-    """The file behind ``/static/<filename>``: the site's static folder first, then the theme's."""
-    for folder in (site.settings.static_dir, THEME_DIR / "static"):
-        path = folder / filename
-        if path.is_file():
-            return path
+def static_folder(site: Site, filename: str) -> Path | None:
+    """The static folder holding ``filename``: the site's first, then the theme's."""
+    for folder in site.settings.static_folders:
+        if (folder / filename).is_file():
+            return folder
     return None
+
+
+def static_source(site: Site, filename: str) -> Path | None:
+    """The file behind ``/static/<filename>`` (None for a generated or unknown file)."""
+    folder = static_folder(site, filename)
+    return None if folder is None else folder / filename
+
+
+def _pygments(site: Site) -> bytes:
+    s = site.settings
+    return pygments_css(s.pygments_style, s.pygments_dark_style).encode()
+
+
+#: Static files made by Frostpress rather than read from a folder.
+GENERATED: dict[str, Callable[[Site], bytes]] = {"pygments.css": _pygments}
+
+
+def generated_file(site: Site, filename: str) -> bytes | None:
+    """The bytes of a generated static file (None when ``filename`` is not one)."""
+    make = GENERATED.get(filename)
+    return None if make is None else make(site)
+
+
+def static_names(site: Site) -> list[str]:
+    """Every static file the site serves ('/'-separated, relative to /static/)."""
+    names = set(GENERATED)
+    for folder in site.settings.static_folders:
+        if folder.is_dir():
+            for path in folder.rglob("*"):
+                rel = path.relative_to(folder)
+                if path.is_file() and not any(part.startswith(".") for part in rel.parts):
+                    names.add(rel.as_posix())
+    return sorted(names)
 
 
 def content_hash(site: Site, filename: str) -> str | None:
     """The first hex digits of the content hash of a static file (None when there is none)."""
     path = static_source(site, filename)
     if path is None:
-        if filename != "pygments.css":
+        data = generated_file(site, filename)
+        if data is None:
             return None
-        s = site.settings
-        data = pygments_css(s.pygments_style, s.pygments_dark_style).encode()
         return hashlib.blake2b(data, digest_size=16).hexdigest()[:HASH_LENGTH]
     st = path.stat()
     key = (str(path), st.st_mtime_ns, st.st_size)
@@ -68,7 +99,7 @@ def original_name(site: Site, filename: str) -> str:
     if m is None or not filename.endswith(FINGERPRINTED):
         return filename
     original = m.group("stem") + m.group("ext")
-    if static_source(site, original) is not None or original == "pygments.css":
+    if static_source(site, original) is not None or original in GENERATED:
         return original
     return filename
 

@@ -23,7 +23,6 @@ from frostpress.links import (
 from frostpress.pages import Page, display_path, read_text
 from frostpress.plan import page_sources
 from frostpress.site import Site
-from frostpress.theme import THEME_DIR
 
 _WHERE = re.compile(r"^(.*?)(?::(\d+))?$")
 
@@ -153,7 +152,7 @@ class LinkChecker:
 def _template_files(site: Site) -> list[Path]:
     """The site's templates, then the theme's (the order Jinja looks them up in)."""
     out: list[Path] = []
-    for folder in (site.settings.templates_dir, THEME_DIR / "templates"):
+    for folder in site.settings.template_folders:
         if folder.is_dir():
             out += sorted(p for p in folder.rglob("*") if p.is_file())
     return out

@@ -23,10 +23,10 @@ import click
 from flask import Flask
 from flask.cli import FlaskGroup, ScriptInfo, routes_command, shell_command
 
-from frostpress import __version__
 from frostpress.config import parse_value
 from frostpress.errors import FrostpressError, UsageError
 from frostpress.logs import to_stderr
+from frostpress.version import __version__
 
 AppFactory = Callable[..., Flask]
 F = TypeVar("F", bound=Callable[..., Any])
@@ -338,7 +338,7 @@ def make_cli(factory: AppFactory) -> click.Group:
         set_debug_flag=False,
         context_settings={"help_option_names": ["-h", "--help"]},
     )
-    group.params = [p for p in group.params if p.name not in ("app", "env_file")]
+    group.params = [p for p in group.params if p.name not in ("app", "env_file", "debug")]
     click.version_option(__version__, prog_name="frostpress")(group)
     for command in (freeze, serve, check, new, routes_command, shell_command):
         group.add_command(command)

@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 from frostpress.errors import SettingsError
 from frostpress.settings_checks import markdown_problems, pygments_problems
+from frostpress.theme import THEME_DIR
 
 ENV_PREFIX = "FROSTPRESS_"
 
@@ -64,6 +65,23 @@ class Settings:
     def base_path(self) -> str:
         """The path part of ``site_url`` without a trailing slash ('' at the root)."""
         return urlsplit(self.site_url).path.rstrip("/")
+
+    def page_path(self, slug: str) -> str:
+        """The URL path (below the base path) of the page or listing ``slug`` in the site's
+        URL style: ``/a/b.html`` or ``/a/b/``; ``/`` for the home page."""
+        if slug == "":
+            return "/"
+        return f"/{slug}.html" if self.url_style == "html" else f"/{slug}/"
+
+    @property
+    def static_folders(self) -> tuple[Path, Path]:
+        """Where static files are looked up: the site's folder, then the theme's."""
+        return (self.static_dir, THEME_DIR / "static")
+
+    @property
+    def template_folders(self) -> tuple[Path, Path]:
+        """Where templates are looked up: the site's folder, then the theme's."""
+        return (self.templates_dir, THEME_DIR / "templates")
 
     def digest_items(self) -> list[tuple[str, str]]:
         """Settings as sorted (name, repr) pairs: the part of every cache key they own."""

@@ -8,14 +8,14 @@ from typing import Any
 
 from flask import Blueprint, Flask, Response, abort, render_template, request
 
-from frostpress.assets import fingerprinted_names
+from frostpress.assets import fingerprinted_names, static_names
 from frostpress.csp import MAY_NEED, Needs, blocked_message, policy, scan
 from frostpress.errors import ContentError, ContentErrors
 from frostpress.links import source_line
 from frostpress.logs import log
 from frostpress.pages import Page, PageSet, _meta_line, display_path, read_text
 from frostpress.site import Site, current_record, get_site, register_generator
-from frostpress.views import page_url, static_filenames
+from frostpress.views import page_url
 
 #: Endpoints with arguments whose URLs Frostpress generates itself while freezing.
 _PAGE_SUFFIXES = (".html", ".htm")
@@ -36,8 +36,8 @@ def aliases(pages: PageSet) -> dict[str, Page]:
     file and line of the alias."""
     found: dict[str, Page] = {}
     problems: list[ContentError] = []
-    style = get_site().settings.url_style
-    urls = {_page_path(p, style): p for p in pages.all()}
+    settings = get_site().settings
+    urls = {settings.page_path(p.slug): p for p in pages.all()}
     for page in pages.all():
         if page.draft:
             continue
@@ -59,13 +59,6 @@ def aliases(pages: PageSet) -> dict[str, Page]:
     if problems:
         raise ContentErrors(problems)
     return found
-
-
-def _page_path(page: Page, url_style: str) -> str:
-    """A page's URL path relative to the base path (for conflict checks)."""
-    if page.slug == "":
-        return "/"
-    return f"/{page.slug}.html" if url_style == "html" else f"/{page.slug}/"
 
 
 def _alias_error(page: Page, message: str) -> ContentError:
@@ -129,7 +122,7 @@ def headers_file() -> Response:
     """``_headers`` in Netlify's format: security headers for every path (a policy shaped to
     the content), short caching for pages, and a year for fingerprinted assets."""
     site = get_site()
-    names = fingerprinted_names(site, static_filenames(site))
+    names = fingerprinted_names(site, static_names(site))
     csp, blocked = content_policy(site)
     for message in blocked:
         log.warning("%s", message)

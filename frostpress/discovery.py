@@ -138,17 +138,13 @@ def tag_tasks() -> Iterable[tuple[str, dict[str, Any]]]:
         yield "site.tag", {"tag": slug}
 
 
-def init_app(app: Flask, url_style: str) -> None:
+def init_app(app: Flask) -> None:
     """Register the discovery routes and template helpers on ``app``."""
+    settings = get_site(app).settings
     bp = Blueprint("site", __name__)
-    if url_style == "html":
-        bp.add_url_rule(f"/{TOC_SLUG}.html", "table_of_contents", table_of_contents)
-        bp.add_url_rule("/tags.html", "tags", tags_index)
-        bp.add_url_rule("/tags/<tag>.html", "tag", tag_view)
-    else:
-        bp.add_url_rule(f"/{TOC_SLUG}/", "table_of_contents", table_of_contents)
-        bp.add_url_rule("/tags/", "tags", tags_index)
-        bp.add_url_rule("/tags/<tag>/", "tag", tag_view)
+    bp.add_url_rule(settings.page_path(TOC_SLUG), "table_of_contents", table_of_contents)
+    bp.add_url_rule(settings.page_path("tags"), "tags", tags_index)
+    bp.add_url_rule(settings.page_path("tags/<tag>"), "tag", tag_view)
     bp.add_url_rule("/robots.txt", "robots", robots)
     if get_site(app).settings.site_url:  # both need full URLs: without SITE_URL, neither
         bp.add_url_rule("/sitemap.xml", "sitemap", sitemap)

@@ -7,6 +7,7 @@ output folder only when the whole site is built."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import multiprocessing
 import os
@@ -19,14 +20,14 @@ from typing import Any, Protocol
 
 from flask import Flask
 
-from frostpress import __version__
 from frostpress.advice import site_warnings
 from frostpress.errors import ContentError, ContentErrors
 from frostpress.links import LinkProblem, LinkSummary, ids_reader, problems_from
 from frostpress.logs import counting, log
 from frostpress.output import OutputWriter, guard_destination
-from frostpress.plan import Plan, load_manifest, make_plan, manifest_path
+from frostpress.plan import Plan, make_plan
 from frostpress.site import Site, get_site
+from frostpress.version import __version__
 from frostpress.worker import ChunkResult, Worker
 
 Progress = Callable[[int, int], None]
@@ -77,6 +78,25 @@ class _Rendered:
     warned: set[str] = field(default_factory=set)
     errors: list[ContentError] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+
+
+def manifest_path(site: Site, dest: Path) -> Path:
+    """Where the manifest of the builds into ``dest`` is kept."""
+    key = hashlib.blake2b(str(dest).encode(), digest_size=8).hexdigest()
+    return site.settings.cache_dir / f"manifest-{key}.json"
+
+
+def load_manifest(path: Path) -> dict[str, Any]:
+    """The previous build's manifest entries by URL ({} when there is none usable)."""
+    try:
+        data = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict) or data.get("version") != __version__:
+        return {}
+    urls = data.get("urls")
+    return urls if isinstance(urls, dict) else {}
+
 
 
 class Freeze:

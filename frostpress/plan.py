@@ -15,12 +15,11 @@ from urllib.parse import unquote, urlsplit
 
 from flask import Flask, url_for
 
-from frostpress import __version__
 from frostpress.errors import ContentError, ContentErrors
 from frostpress.output import OutputWriter, url_file
 from frostpress.pages import Page
 from frostpress.site import RECORD_KEY, BuildRecord, Site, get_site
-from frostpress.theme import THEME_DIR
+from frostpress.version import __version__
 
 Task = tuple[str, dict[str, Any]]
 #: Blueprints whose views read nothing but the settings, the templates, the static files'
@@ -208,8 +207,8 @@ def global_digest(site: Site, app: Flask) -> str:
     h.update(__version__.encode())
     h.update(json.dumps(site.settings.digest_items()).encode())
     h.update(site.renderer.fingerprint.encode())
-    h.update(_tree_digest([site.settings.templates_dir, THEME_DIR / "templates"]).encode())
-    h.update(_tree_digest([site.settings.static_dir, THEME_DIR / "static"]).encode())
+    h.update(_tree_digest(list(site.settings.template_folders)).encode())
+    h.update(_tree_digest(list(site.settings.static_folders)).encode())
     h.update(code_digest(site.settings.root).encode())
     h.update(site.pageset(drafts=False).meta_digest.encode())
     h.update(repr(sorted(str(r) for r in app.url_map.iter_rules())).encode())
@@ -228,24 +227,6 @@ def url_fingerprint(global_fp: str, deps: list[str], digests: dict[str, str]) ->
 
 
 # --------------------------------------------------------------------------- the plan
-
-
-def manifest_path(site: Site, dest: Path) -> Path:
-    """Where the manifest of the builds into ``dest`` is kept."""
-    key = hashlib.blake2b(str(dest).encode(), digest_size=8).hexdigest()
-    return site.settings.cache_dir / f"manifest-{key}.json"
-
-
-def load_manifest(path: Path) -> dict[str, Any]:
-    """The previous build's manifest entries by URL ({} when there is none usable)."""
-    try:
-        data = json.loads(path.read_text())
-    except (OSError, ValueError):
-        return {}
-    if not isinstance(data, dict) or data.get("version") != __version__:
-        return {}
-    urls = data.get("urls")
-    return urls if isinstance(urls, dict) else {}
 
 
 def make_plan(app: Flask, output: OutputWriter, previous: dict[str, Any]) -> Plan:

@@ -114,13 +114,9 @@ def watched_folders(site: Site) -> list[tuple[Path, str]]:
     """(folder, kind) for every folder whose changes the preview follows; kind is
     'content', 'templates' or 'static'."""
     s = site.settings
-    folders = [
-        (s.content_dir, "content"),
-        (s.templates_dir, "templates"),
-        (s.static_dir, "static"),
-        (THEME_DIR / "templates", "templates"),
-        (THEME_DIR / "static", "static"),
-    ]
+    folders = [(s.content_dir, "content")]
+    folders += [(folder, "templates") for folder in s.template_folders]
+    folders += [(folder, "static") for folder in s.static_folders]
     seen: set[Path] = set()
     out = []
     for folder, kind in folders:

@@ -8,7 +8,7 @@ import re
 import shutil
 from pathlib import Path
 
-from frostpress import __version__
+from frostpress.version import __version__
 from frostpress.config import make_settings
 from frostpress.errors import ContentError, SettingsError, UsageError
 from frostpress.pages import SOURCE_SUFFIXES, load_page, slugify, strip_order_prefix

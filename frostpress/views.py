@@ -19,8 +19,16 @@ from flask import (
 from jinja2 import TemplateNotFound
 from markupsafe import Markup
 
+from frostpress.assets import (
+    fingerprinted_names,
+    generated_file,
+    original_name,
+    static_folder,
+    static_names,
+)
+from frostpress.config import Settings
 from frostpress.errors import ContentError
-from frostpress.markdown import PAGE_LINK_RE, pygments_css
+from frostpress.markdown import PAGE_LINK_RE
 from frostpress.pages import Page, _meta_line, display_path, read_text
 from frostpress.site import Site, get_site
 from frostpress.template_errors import did_you_mean, template_names
@@ -32,15 +40,13 @@ def make_theme_blueprint() -> Blueprint:
     return Blueprint("theme", __name__, template_folder=str(THEME_DIR / "templates"))
 
 
-def make_pages_blueprint(url_style: str) -> Blueprint:
-    """Routes for the home page and every page, in the chosen URL style."""
+def make_pages_blueprint(settings: Settings) -> Blueprint:
+    """Routes for the home page and every page, in the site's URL style."""
     bp = Blueprint("pages", __name__)
     bp.add_url_rule("/", "index", index)
     bp.add_url_rule("/404.html", "not_found", not_found_page)
-    if url_style == "html":
-        bp.add_url_rule("/<path:slug>.html", "page", page_view)
-    else:  # no redirect to '/<x>/' for unknown URLs: they may be a page's old URL (aliases)
-        bp.add_url_rule("/<path:slug>/", "page", page_view, strict_slashes=False)
+    # No redirect to '/<x>/' for unknown URLs: they may be a page's old URL (aliases).
+    bp.add_url_rule(settings.page_path("<path:slug>"), "page", page_view, strict_slashes=False)
     return bp
 
 
@@ -124,19 +130,17 @@ def page_view(slug: str) -> tuple[str, int]:
 
 
 def static_file(filename: str) -> Response:
-    """Serve the site's ``static/`` first, then the theme's; pygments.css is generated."""
-    from frostpress.assets import original_name
-
+    """Serve the site's ``static/`` first, then the theme's, then the generated files."""
     site = get_site()
     filename = original_name(site, filename)  # a fingerprinted name serves its file
-    for folder in (site.settings.static_dir, THEME_DIR / "static"):
-        if (folder / filename).is_file():
-            mimetype = mimetypes.guess_type(filename)[0] or "application/octet-stream"
-            return send_from_directory(folder, filename, mimetype=mimetype, max_age=0)
-    if filename == "pygments.css":
-        css = pygments_css(site.settings.pygments_style, site.settings.pygments_dark_style)
-        return Response(css, mimetype="text/css")
-    abort(404)
+    source = static_folder(site, filename)
+    mimetype = mimetypes.guess_type(filename)[0] or "application/octet-stream"
+    if source is not None:
+        return send_from_directory(source, filename, mimetype=mimetype, max_age=0)
+    data = generated_file(site, filename)
+    if data is None:
+        abort(404)
+    return Response(data, mimetype=mimetype)
 
 
 def page_tasks() -> Iterator[tuple[str, dict[str, Any]]]:
@@ -150,21 +154,7 @@ def page_tasks() -> Iterator[tuple[str, dict[str, Any]]]:
 def static_tasks() -> Iterator[tuple[str, dict[str, Any]]]:
     """URL generator of the static files: each under its name, and CSS and JavaScript also
     under their fingerprinted names."""
-    from frostpress.assets import fingerprinted_names
-
     site = get_site()
-    names = static_filenames(site)
+    names = static_names(site)
     for name in names + fingerprinted_names(site, names):
         yield "static", {"filename": name}
-
-
-def static_filenames(site: Site) -> list[str]:
-    """Every static file the site serves ('/'-separated, relative to /static/)."""
-    names = {"pygments.css"}
-    for folder in (site.settings.static_dir, THEME_DIR / "static"):
-        if folder.is_dir():
-            for path in folder.rglob("*"):
-                rel = path.relative_to(folder)
-                if path.is_file() and not any(part.startswith(".") for part in rel.parts):
-                    names.add(rel.as_posix())
-    return sorted(names)

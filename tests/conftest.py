@@ -101,9 +101,26 @@ def client(app: Flask) -> FlaskClient:
 
 
 def run_build(
+    project: Path,
+    *args: str,
+    timeout: float = 300,
+    env: dict[str, str] | None = None,
+    process: bool = False,
+) -> subprocess.CompletedProcess[str]:
+    """Run ``python build.py ARGS`` in ``project`` as a user would (``env``: extra variables).
+
+    By default the command runs in this process, through click's runner, with the project
+    folder as the working folder; ``process=True`` starts ``python build.py`` for real (the
+    end-to-end tests, and commands that serve)."""
+    if process or (args and args[0] == "serve"):
+        return run_process(project, *args, timeout=timeout, env=env)
+    return run_in_process(project, *args, env=env)
+
+
+def run_process(
     project: Path, *args: str, timeout: float = 300, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
-    """Run ``python build.py ARGS`` in ``project`` as a user would (``env``: extra variables)."""
+    """``python build.py ARGS`` as a child process."""
     path = os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))
     env = dict(os.environ, PYTHONWARNINGS="ignore", PYTHONPATH=path, **(env or {}))
     return subprocess.run(
@@ -113,6 +130,33 @@ def run_build(
         text=True,
         timeout=timeout,
         env=env,
+    )
+
+
+def run_in_process(
+    project: Path, *args: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """``python build.py ARGS`` run by click's runner in this process."""
+    from click.testing import CliRunner
+
+    from frostpress.cli import make_cli, site_factory
+
+    here, path, modules = Path.cwd(), sys.path[:], set(sys.modules)
+    os.chdir(project)
+    try:
+        cli = make_cli(site_factory(project))
+        result = CliRunner().invoke(cli, list(args), env=env, prog_name="build.py")
+    finally:
+        os.chdir(here)
+        sys.path[:] = path
+        for name in set(sys.modules) - modules:  # the project's own modules, read afresh
+            where = getattr(sys.modules[name], "__file__", None) or ""
+            if Path(where).resolve().is_relative_to(project.resolve()):
+                del sys.modules[name]
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return subprocess.CompletedProcess(
+        ["build.py", *args], result.exit_code, result.stdout, result.stderr
     )
 
 

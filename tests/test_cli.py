@@ -16,7 +16,7 @@ def site_title(project: Path, output: str = "site") -> str:
 
 
 def test_help_lists_the_commands(project: Path) -> None:
-    result = run_build(project, "--help")
+    result = run_build(project, "--help", process=True)  # end to end: python build.py
     assert result.returncode == 0
     for command in ("freeze", "serve", "check"):
         assert command in result.stdout
@@ -31,7 +31,7 @@ def test_content_error_exits_1_with_path_line_message(tmp_path: Path) -> None:
             "notitle.md": "author: someone\n\nBody.\n",
         },
     )
-    result = run_build(project, "freeze")
+    result = run_build(project, "freeze", process=True)  # end to end: python build.py
     assert result.returncode == 1
     assert result.stdout == ""
     assert result.stderr.splitlines() == [

@@ -102,10 +102,10 @@ def test_an_edit_to_a_module_of_the_site_refreshes_every_page(tmp_path: Path) ->
     ).replace('SITE_NAME="Test site"', "SITE_NAME=helpers.FOOTER")
     (root / "build.py").write_text(script)
     assert "SITE_NAME=helpers.FOOTER" in script
-    assert run_build(root, "freeze", "--jobs", "1").returncode == 0
+    assert run_build(root, "freeze", "--jobs", "1", process=True).returncode == 0
     assert "first" in (root / "site" / "setup.html").read_text()
     (root / "helpers.py").write_text('FOOTER = "second"\n')
-    again = run_build(root, "freeze", "--jobs", "1")
+    again = run_build(root, "freeze", "--jobs", "1", process=True)
     assert again.returncode == 0, again.stderr
     assert "second" in (root / "site" / "setup.html").read_text()
     assert "0 unchanged" in again.stdout
