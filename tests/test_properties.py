@@ -188,10 +188,9 @@ class _Reference(HTMLParser):
 _VALUE = st.text(alphabet="abc/#.-_ &;<>'\"=", max_size=12)
 _ATTR = st.sampled_from(["href", "src", "id", "class", "title"])
 _TAG = st.builds(
-    lambda name, attrs: "<"
-    + name
-    + "".join(f' {k}="{v.replace(chr(34), "&quot;")}"' for k, v in attrs)
-    + ">",
+    lambda name, attrs: (
+        "<" + name + "".join(f' {k}="{v.replace(chr(34), "&quot;")}"' for k, v in attrs) + ">"
+    ),
     st.sampled_from(["a", "img", "h2", "div", "link"]),
     st.lists(st.tuples(_ATTR, _VALUE), max_size=3, unique_by=lambda kv: kv[0]),
 )
