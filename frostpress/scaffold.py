@@ -8,10 +8,10 @@ import re
 import shutil
 from pathlib import Path
 
-from frostpress.version import __version__
 from frostpress.config import make_settings
 from frostpress.errors import ContentError, SettingsError, UsageError
 from frostpress.pages import SOURCE_SUFFIXES, load_page, slugify, strip_order_prefix
+from frostpress.version import __version__
 
 STARTER = Path(__file__).parent / "starter"
 _PLACEHOLDER_NAME = '"New Frostpress site"'
