@@ -75,11 +75,16 @@ def sidebar(context: jinja2.runtime.Context) -> Markup:
         chapter.key if isinstance(chapter, Chapter) else None,
         record is None,  # drafts are listed in the preview only
     )
-    pages = site.pageset()
+    # The page index this page is rendered from: when the sources change during the request,
+    # the navigation must still be made from the same index as the page (and its chapter).
+    shown_site = context.get("site")
+    pages = shown_site.pages if isinstance(shown_site, SiteContext) else site.pageset()
     template = current_app.jinja_env.get_template("_sidebar.html")
     found = site.memo.fragments.get(key)
     if found is not None and found[0] is pages and found[1] is template:
         html = found[2]
+    elif isinstance(shown_site, SiteContext):
+        html = render_template(template, chapter=chapter, site=shown_site)
     else:
         html = render_template(template, chapter=chapter)
         site.memo.fragments[key] = (pages, template, html)

@@ -138,11 +138,11 @@ def served(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
 
     seen: dict[str, Any] = {}
 
-    def fake_run_simple(host: str, port: int, app: Any, **options: Any) -> None:
-        seen.update(host=host, port=port, **options)
+    def fake_serve(app: Any, host: str, port: int, fd: int, debug: bool) -> None:
+        seen.update(host=host, port=port, use_debugger=debug)
 
-    monkeypatch.setattr(preview, "run_simple", fake_run_simple)
-    monkeypatch.setattr(preview, "watch_sources", lambda site: None)
+    monkeypatch.setattr(preview, "child_fd", lambda: 3)  # as in the serving process
+    monkeypatch.setattr(preview, "serve", fake_serve)
     return seen
 
 
