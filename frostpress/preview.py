@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, Flask, Response, g, redirect, url_for
+from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from werkzeug.middleware.dispatcher import DispatcherMiddleware
 from werkzeug.serving import make_server
 
@@ -127,6 +128,71 @@ def watched_folders(site: Site) -> list[tuple[Path, str]]:
     return out
 
 
+class _Settle:
+    """Tells ``hub`` once a burst of file events has been quiet for SETTLE_SECONDS."""
+
+    def __init__(self, hub: ReloadHub | None) -> None:
+        self.hub = hub
+        self.lock = threading.Lock()
+        self.timer: threading.Timer | None = None
+
+    def poke(self) -> None:
+        with self.lock:
+            if self.timer is not None:
+                self.timer.cancel()
+            self.timer = threading.Timer(SETTLE_SECONDS, self._fire)
+            self.timer.daemon = True
+            self.timer.start()
+
+    def _fire(self) -> None:
+        with self.lock:
+            self.timer = None
+        if self.hub is not None:
+            self.hub.changed()
+
+
+class _Changes(FileSystemEventHandler):
+    """A change in one watched folder: the pages are made anew (and compiled templates
+    forgotten for a template folder); open pages reload once the burst settles."""
+
+    def __init__(
+        self, site: Site, kind: str, settle: _Settle, on_templates: Callable[[], None] | None
+    ) -> None:
+        self.site = site
+        self.kind = kind
+        self.settle = settle
+        self.on_templates = on_templates
+
+    def on_any_event(self, event: FileSystemEvent) -> None:
+        if event.event_type in ("opened", "closed_no_write"):
+            return
+        paths = [event.src_path, getattr(event, "dest_path", "") or ""]
+        names = [Path(str(p)).name for p in paths if p]
+        if names and all(_IGNORED_NAMES.search(n) for n in names):
+            return
+        self.site.mark_stale()  # pages, navigation and asset URLs are made anew
+        if self.kind == "templates" and self.on_templates is not None:
+            self.on_templates()
+        self.settle.poke()
+
+
+class _Appears(FileSystemEventHandler):
+    """Watches a folder's parent until the folder is made, then the folder itself."""
+
+    def __init__(self, folder: Path, observer: Any, changes: _Changes) -> None:
+        self.folder = folder
+        self.observer = observer
+        self.changes = changes
+        self.done = False
+
+    def on_created(self, event: FileSystemEvent) -> None:
+        if self.done or Path(str(event.src_path)) != self.folder or not self.folder.is_dir():
+            return
+        self.done = True
+        self.observer.schedule(self.changes, str(self.folder), recursive=True)
+        self.changes.on_any_event(event)
+
+
 def watch_sources(
     site: Site,
     hub: ReloadHub | None = None,
@@ -134,72 +200,25 @@ def watch_sources(
 ) -> Any:
     """Follow content, templates and static files with watchdog (native file-system events).
 
-    A content change marks the page index stale at once; a template change calls
+    A change marks the page index stale at once; a template change also calls
     ``on_templates`` (the preview forgets compiled templates, so that a new override in the
     site's templates folder is seen). Shortly after a burst of events settles, ``hub`` is
     told so open pages reload. Returns the running observer, or None when there is nothing
     to watch. A folder that does not exist yet is watched for from its parent."""
-    from watchdog.events import FileSystemEvent, FileSystemEventHandler
     from watchdog.observers import Observer
 
-    lock = threading.Lock()
-    timer: list[threading.Timer] = []
-
-    def settle() -> None:
-        with lock:
-            timer.clear()
-        if hub is not None:
-            hub.changed()
-
-    class Handler(FileSystemEventHandler):
-        def __init__(self, kind: str) -> None:
-            self.kind = kind
-
-        def on_any_event(self, event: FileSystemEvent) -> None:
-            if event.event_type in ("opened", "closed_no_write"):
-                return
-            paths = [event.src_path, getattr(event, "dest_path", "") or ""]
-            names = [Path(str(p)).name for p in paths if p]
-            if names and all(_IGNORED_NAMES.search(n) for n in names):
-                return
-            site.mark_stale()  # pages, navigation and asset URLs are made anew
-            if self.kind == "templates" and on_templates is not None:
-                on_templates()
-            with lock:
-                if timer:
-                    timer[0].cancel()
-                    timer.clear()
-                t = threading.Timer(SETTLE_SECONDS, settle)
-                t.daemon = True
-                timer.append(t)
-                t.start()
-
+    settle = _Settle(hub)
     observer = Observer()
     observer.daemon = True
-
-    class Appears(FileSystemEventHandler):
-        """Watches a folder's parent until the folder is made, then the folder itself."""
-
-        def __init__(self, folder: Path, kind: str) -> None:
-            self.folder = folder
-            self.kind = kind
-            self.done = False
-
-        def on_created(self, event: FileSystemEvent) -> None:
-            if self.done or Path(str(event.src_path)) != self.folder or not self.folder.is_dir():
-                return
-            self.done = True
-            handler = Handler(self.kind)
-            observer.schedule(handler, str(self.folder), recursive=True)
-            handler.on_any_event(event)
-
     scheduled = 0
     for folder, kind in watched_folders(site):
+        changes = _Changes(site, kind, settle, on_templates)
         if folder.is_dir():
-            observer.schedule(Handler(kind), str(folder), recursive=True)
+            observer.schedule(changes, str(folder), recursive=True)
             scheduled += 1
         elif folder.parent.is_dir():
-            observer.schedule(Appears(folder, kind), str(folder.parent), recursive=False)
+            appears = _Appears(folder, observer, changes)
+            observer.schedule(appears, str(folder.parent), recursive=False)
             scheduled += 1
     if not scheduled:
         return None
