@@ -9,7 +9,7 @@ from typing import Any
 from flask import Blueprint, Flask, Response, abort, render_template, request
 
 from frostpress.assets import fingerprinted_names, static_names
-from frostpress.csp import MAY_NEED, Needs, blocked_message, policy, scan
+from frostpress.csp import Needs, blocked_message, policy, scan
 from frostpress.errors import ContentError, ContentErrors
 from frostpress.links import source_line
 from frostpress.logs import log
@@ -106,7 +106,7 @@ def content_policy(site: Site) -> tuple[str, list[str]]:
     for page in site.pageset().all():
         if record is not None:
             record.bodies.add(page.slug)
-        if not MAY_NEED.search(page.read_body()):
+        if not page.may_need_policy:  # known when the page was read: no second read
             continue
         for finding in scan(site.rendered(page).html):
             if finding.kind != "blocked":

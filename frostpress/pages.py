@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from frostpress.csp import MAY_NEED
 from frostpress.errors import ContentError, ContentErrors
 from frostpress.frontmatter import FrontMatter, split
 from frostpress.metakeys import (
@@ -85,6 +86,8 @@ class Page:
     title_in_body: bool = False
     #: Problems that do not stop the build (misspelt keys), reported as warnings.
     warnings: tuple[ContentError, ...] = ()
+    #: The body may hold HTML the Content-Security-Policy must allow (see frostpress.csp).
+    may_need_policy: bool = False
 
     @property
     def lastmod(self) -> datetime.date | None:
@@ -328,6 +331,7 @@ def _load_page(path: Path, content_dir: Path, raw: bytes) -> Page:
         hidden_h1=h1.span if h1 and h1.same else None,
         title_in_body=bool(h1 and not h1.same),
         warnings=warnings,
+        may_need_policy=MAY_NEED.search(fm.body) is not None,
         **extras,
     )
 
