@@ -14,6 +14,7 @@ from pathlib import Path
 from flask import url_for
 
 from frostpress.markdown import pygments_css
+from frostpress.outdir import stays_inside
 from frostpress.site import Site, get_site
 
 #: Suffixes of the files whose URLs carry a content hash.
@@ -25,7 +26,8 @@ _HASHED = re.compile(rf"^(?P<stem>.+)\.(?P<hash>[0-9a-f]{{{HASH_LENGTH}}})(?P<ex
 def static_folder(site: Site, filename: str) -> Path | None:
     """The static folder holding ``filename``: the site's first, then the theme's."""
     for folder in site.settings.static_folders:
-        if (folder / filename).is_file():
+        path = folder / filename
+        if path.is_file() and stays_inside(path, (site.settings.root, folder)):
             return folder
     return None
 
@@ -58,7 +60,10 @@ def static_names(site: Site) -> list[str]:
         if folder.is_dir():
             for path in folder.rglob("*"):
                 rel = path.relative_to(folder)
-                if path.is_file() and not any(part.startswith(".") for part in rel.parts):
+                hidden = any(part.startswith(".") for part in rel.parts)
+                # A symlink out of the project is not published (see outdir.static_warnings).
+                inside = stays_inside(path, (site.settings.root, folder))
+                if path.is_file() and not hidden and inside:
                     names.add(rel.as_posix())
     return sorted(names)
 

@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from frostpress.errors import SettingsError
+from frostpress.pages import unsafe_character
 from frostpress.settings_checks import markdown_problems, pygments_problems
 from frostpress.theme import THEME_DIR
 
@@ -60,6 +61,12 @@ class Settings:
     jobs: int = 0
     page_toc: bool = False
     strict: bool = False
+    #: Seconds one page may take to render before it is stopped (0: no limit).
+    render_timeout: int = 10
+    #: Seconds a build waits for another build of the same output folder (0: fail at once).
+    lock_wait: int = 60
+    #: Host names the preview answers for, besides IP addresses, localhost and this machine.
+    preview_hosts: tuple[str, ...] = ()
 
     @property
     def base_path(self) -> str:
@@ -85,11 +92,17 @@ class Settings:
 
     def digest_items(self) -> list[tuple[str, str]]:
         """Settings as sorted (name, repr) pairs: the part of every cache key they own."""
-        return sorted((f.name, repr(getattr(self, f.name))) for f in fields(self))
+        return sorted(
+            (f.name, repr(getattr(self, f.name)))
+            for f in fields(self)
+            if f.name not in _NOT_IN_OUTPUT
+        )
 
 
+#: Settings that bound how a build runs and never change what it writes.
+_NOT_IN_OUTPUT = {"render_timeout", "lock_wait", "preview_hosts"}
 _PATH_KEYS = {"content_dir", "output_dir", "templates_dir", "static_dir", "cache_dir"}
-_TUPLE_KEYS = {"markdown_extensions", "keep_files"}
+_TUPLE_KEYS = {"markdown_extensions", "keep_files", "preview_hosts"}
 _CHOICES = {"url_style": ("html", "pretty")}
 
 
@@ -164,6 +177,12 @@ def make_settings(root: str | Path, given: Mapping[str, Any]) -> Settings:
     return settings
 
 
+def _plain_relative(name: str) -> bool:
+    """True for a path such as ``CNAME`` or ``.well-known/x``: relative, no '..' segment."""
+    parts = name.replace("\\", "/").split("/")
+    return bool(name) and not name.startswith("/") and ":" not in name and ".." not in parts
+
+
 def _coerce(key: str, value: Any, root: Path) -> Any:
     default = Settings.__dataclass_fields__[key].default
     if key in _PATH_KEYS:
@@ -175,6 +194,11 @@ def _coerce(key: str, value: Any, root: Path) -> Any:
             value = [v.strip() for v in value.split(",") if v.strip()]
         if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
             raise TypeError(f"expected a list of strings, got {value!r}")
+        outside = [v for v in value if key == "keep_files" and not _plain_relative(v)]
+        if outside:
+            raise ValueError(
+                f"expected names of files inside the output folder, not {outside[0]!r}"
+            )
         return tuple(value)
     if key == "markdown_extension_configs":
         if not isinstance(value, Mapping) or not all(
@@ -191,6 +215,8 @@ def _coerce(key: str, value: Any, root: Path) -> Any:
             raise TypeError(f"expected a URL, got {value!r}")
         if value and not (value.startswith(("http://", "https://")) and urlsplit(value).netloc):
             raise ValueError(f"expected an absolute http(s) URL, got {value!r}")
+        if any(ch.isspace() or not ch.isprintable() or ch in '"<>\\' for ch in value):
+            raise ValueError(f"a URL holds no spaces, quotes or control characters: {value!r}")
         return value
     if isinstance(default, bool):
         if isinstance(value, str) and value.lower() in (
@@ -215,4 +241,7 @@ def _coerce(key: str, value: Any, root: Path) -> Any:
         return str(value)  # FROSTPRESS_SITE_NAME=2024 is the text "2024"
     if not isinstance(value, str):
         raise TypeError(f"expected text, got {value!r}")
+    control = unsafe_character(value)
+    if control:
+        raise ValueError(f"holds the control character {control}, which feeds cannot carry")
     return value

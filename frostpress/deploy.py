@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from typing import Any
+from urllib.parse import quote
 
 from flask import Blueprint, Flask, Response, abort, render_template, request
 
@@ -91,7 +92,7 @@ def redirects_file() -> Response:
     lines = []
     for page in site.pageset().all():
         for alias in page.aliases if not page.draft else ():
-            lines.append(f"{base}{alias} {page_url(page)} 301!")
+            lines.append(f"{host_path(base + alias)} {host_path(page_url(page))} 301!")
     text = render_template("_redirects.txt", rules=lines)
     return Response(text, mimetype="text/plain")
 
@@ -116,6 +117,12 @@ def content_policy(site: Site) -> tuple[str, list[str]]:
             line = source_line(text, finding.snippet) or page.body_line
             blocked.append(f"{display_path(page.source)}:{line}: {blocked_message(finding)}")
     return policy(needs), list(dict.fromkeys(blocked))
+
+
+def host_path(path: str) -> str:
+    """A URL path as one field of a host file line: percent-encoded, so that no space, line
+    break or character outside printable ASCII can start another field or rule."""
+    return quote(path, safe="/%:@!$&'()+,;=-._~")
 
 
 def headers_file() -> Response:

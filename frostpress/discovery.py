@@ -5,6 +5,9 @@ base path work; every view renders a template the site may override."""
 from __future__ import annotations
 
 import datetime
+import hashlib
+import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -28,13 +31,33 @@ class Tag:
     pages: tuple[Page, ...]
 
 
+_TAG_SPACE = re.compile(r"[\s-]+")
+#: Longest readable part of a tag's URL segment.
+MAX_TAG_SLUG = 80
+
+
+def tag_key(name: str) -> str:
+    """What makes two tag names the same tag: case, spaces and dashes aside
+    (``Web Frameworks`` and ``web-frameworks`` are one tag; ``C#`` and ``C++`` are two)."""
+    folded = unicodedata.normalize("NFKC", name).casefold().strip()
+    return _TAG_SPACE.sub("-", folded).strip("-")
+
+
 def tag_slug(name: str) -> str:
-    """``Web Frameworks`` -> ``web-frameworks`` (the tag's URL segment)."""
-    return slugify(name.lower()) or "tag"
+    """The tag's URL segment: ``Web Frameworks`` -> ``web-frameworks``. A name that is not
+    plain ASCII letters, digits, '-' and '_' (``C#``, ``C++``, ``Ελληνικά``) keeps what can
+    be read and gets a short hash of the whole name, so distinct tags never share a page."""
+    key = tag_key(name)
+    readable = slugify(key)
+    if readable == key and 0 < len(readable) <= MAX_TAG_SLUG:
+        return readable
+    digest = hashlib.blake2b(key.encode(), digest_size=4).hexdigest()
+    return f"{readable[:MAX_TAG_SLUG].strip('-') or 'tag'}-{digest}"
 
 
 def collect_tags(pages: PageSet) -> dict[str, Tag]:
-    """Tags of the non-draft pages by slug, sorted by name; names that share a slug merge."""
+    """Tags of the non-draft pages by slug, sorted by name; names that are the same tag
+    (see tag_key) merge, under the first spelling met."""
     found: dict[str, tuple[str, list[Page]]] = {}
     for page in pages.all():
         if page.draft:

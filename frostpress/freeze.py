@@ -20,12 +20,14 @@ from typing import Any, Protocol
 
 from flask import Flask
 
+from frostpress import outdir
 from frostpress.advice import site_warnings
 from frostpress.errors import ContentError, ContentErrors
 from frostpress.links import LinkProblem, LinkSummary, ids_reader, problems_from
+from frostpress.lock import build_lock
 from frostpress.logs import counting, log
 from frostpress.output import OutputWriter, guard_destination
-from frostpress.plan import Plan, make_plan
+from frostpress.plan import Plan, folders_stamp, make_plan
 from frostpress.site import Site, get_site
 from frostpress.version import __version__
 from frostpress.worker import ChunkResult, Worker
@@ -98,7 +100,6 @@ def load_manifest(path: Path) -> dict[str, Any]:
     return urls if isinstance(urls, dict) else {}
 
 
-
 class Freeze:
     """One build of one site into its output folder."""
 
@@ -119,18 +120,25 @@ class Freeze:
         self.jobs = max(1, jobs if jobs else (self.site.settings.jobs or os.cpu_count() or 1))
         self.output = OutputWriter(guard_destination(self.site.settings))
         self.manifest_file = manifest_path(self.site, self.output.dest)
+        # Only a folder Frostpress made is replaced (the manifest of an earlier build counts).
+        outdir.check_destination(self.output.dest, known=self.manifest_file.exists())
         self.report = FreezeReport(destination=self.output.dest)
 
     def run(self) -> FreezeReport:
         """Build the whole site and swap it into place. Raises ContentErrors (every problem
         at once) or UsageError; the previous output is then left as it was."""
         started = time.perf_counter()
-        with counting() as warnings:
+        s = self.site.settings
+        with build_lock(s.cache_dir, self.output.dest, s.lock_wait), counting() as warnings:
+            folders = folders_stamp(self.site)
             plan = self.plan()
             self.output.open()
             try:
                 done = self.render(plan)
                 self.check(plan, done)
+                if folders_stamp(self.site) != folders:
+                    changed = "changed while the site was being built; build again"
+                    raise ContentErrors([ContentError("templates or static files", changed)])
                 self.output.carry(self.site.settings.keep_files)
                 tmp = self.write_manifest(plan, done)
                 # A crash after the swap must not trust the old manifest.

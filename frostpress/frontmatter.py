@@ -57,8 +57,22 @@ _Yaml12Loader.add_implicit_resolver(
 )
 
 
+#: Largest front-matter block read, in characters: a header is a few lines of settings.
+MAX_FRONT_MATTER = 64 * 1024
+#: Most values a YAML header may expand to once its aliases (``*name``) are followed: an
+#: alias of an alias of an alias ... would otherwise grow exponentially (a "billion laughs").
+MAX_YAML_NODES = 10_000
+#: Longest integer in front matter, in digits (as long as Python reads by default).
+MAX_INT_DIGITS = 4300
+
+
 def _construct_decimal_int(loader: yaml.SafeLoader, node: yaml.Node) -> int:
     value = str(loader.construct_scalar(node))  # type: ignore[arg-type]
+    digits = value.replace("_", "").lstrip("+-")
+    if len(digits) > MAX_INT_DIGITS:
+        raise yaml.constructor.ConstructorError(
+            None, None, f"integer of {len(digits)} digits is too long", node.start_mark
+        )
     return int(value.replace("_", ""), 10)
 
 
@@ -99,18 +113,60 @@ def _split_fenced(lines: list[str], source: str, fence: str, form: str) -> Front
             source, f"front matter opened with {fence} is never closed (add a {fence} line)", 1
         )
     block = "\n".join(lines[1:end])
+    if len(block) > MAX_FRONT_MATTER:
+        raise ContentError(
+            source,
+            f"front matter of {len(block)} characters is too long (at most "
+            f"{MAX_FRONT_MATTER}); move long text into the page body",
+            1,
+        )
     body = "\n".join(lines[end + 1 :])
     meta = _parse_yaml(block, source) if form == "yaml" else _parse_toml(block, source)
     return FrontMatter(_lower_keys(meta), body, end + 2, form)
 
 
+def _expanded_size(root: yaml.Node) -> int:
+    """How many values ``root`` stands for with every alias followed (shared nodes counted
+    at each use), computed without expanding anything; stops counting past the limit."""
+    sizes: dict[int, int] = {}
+    order: list[yaml.Node] = []
+    stack: list[yaml.Node] = [root]
+    while stack:  # children before parents, each node once
+        node = stack.pop()
+        if id(node) in sizes:
+            continue
+        sizes[id(node)] = 0
+        order.append(node)
+        stack.extend(_children(node))
+    for node in reversed(order):
+        total = 1 + sum(sizes[id(child)] for child in _children(node))
+        sizes[id(node)] = min(total, MAX_YAML_NODES + 1)
+    return sizes[id(root)]
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    return []
+
+
 def _load_yaml(block: str) -> Any:
-    """Load a YAML block; the values of text keys (``TEXT_KEYS``) keep the text the author
-    typed: YAML 1.1 would read ``title: Yes`` as true and ``title: 3.10`` as 3.1."""
+    """``yaml.load`` with the expansion of aliases bounded (see MAX_YAML_NODES); the values
+    of text keys (``TEXT_KEYS``) keep the text the author typed: YAML 1.1 would read
+    ``title: Yes`` as true and ``title: 3.10`` as 3.1."""
     loader = _Yaml12Loader(block)
     try:
         node = loader.get_single_node()
-        data = loader.construct_document(node) if node is not None else None
+        if node is None:
+            return None
+        if _expanded_size(node) > MAX_YAML_NODES:
+            raise ValueError(
+                f"front matter expands to more than {MAX_YAML_NODES} values through its "
+                "aliases (*name); write the values out"
+            )
+        data = loader.construct_document(node)
         if isinstance(node, yaml.MappingNode) and isinstance(data, dict):
             for key_node, value_node in node.value:
                 key = key_node.value
@@ -144,8 +200,10 @@ def _parse_yaml(block: str, source: str) -> dict[str, Any]:
                 source, f"YAML syntax error: {problem} (column {mark.column + 1})", line
             ) from None
         raise ContentError(source, f"YAML syntax error: {problem}", 1) from None
-    except (ValueError, OverflowError, RecursionError) as exc:
-        raise ContentError(source, f"YAML error: {type(exc).__name__}: {exc}", 1) from None
+    except RecursionError:
+        raise ContentError(source, "YAML error: nested too deeply", 1) from None
+    except (ValueError, OverflowError) as exc:
+        raise ContentError(source, f"YAML error: {exc}", 1) from None
     if data is None:
         return {}
     if not isinstance(data, dict):
@@ -155,6 +213,9 @@ def _parse_yaml(block: str, source: str) -> dict[str, Any]:
             2,
         )
     return data
+
+
+_LONG_INT = re.compile(rf"[0-9_]{{{MAX_INT_DIGITS + 1},}}")
 
 
 def _parse_toml(block: str, source: str) -> dict[str, Any]:
@@ -171,6 +232,12 @@ def _parse_toml(block: str, source: str) -> dict[str, Any]:
         raise ContentError(source, f"TOML syntax error: {problem}{col}", line) from None
     except RecursionError:
         raise ContentError(source, "TOML error: nested too deeply", 1) from None
+    except (ValueError, OverflowError) as exc:  # an integer longer than Python reads
+        long_int = _LONG_INT.search(block)
+        line = block.count("\n", 0, long_int.start()) + 2 if long_int else 1
+        if long_int:
+            raise ContentError(source, "TOML error: integer is too long", line) from None
+        raise ContentError(source, f"TOML error: {exc}", line) from None
     for key, value in data.items():  # title = 3.10 is the text "3.10", as written
         if key.lower() in TEXT_KEYS and isinstance(value, (bool, int, float)):
             m = re.search(rf"^\s*{re.escape(key)}\s*=\s*(.*?)\s*(#.*)?$", block, re.MULTILINE)

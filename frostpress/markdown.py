@@ -38,15 +38,45 @@ class Rendered:
     html: str
     toc: tuple[tuple[int, str, str], ...]
     text: str
+    #: Links of the Markdown whose URL scheme runs code (``javascript:``), as (line of the
+    #: body, URL).
+    unsafe_links: tuple[tuple[int, str], ...] = ()
 
     def to_json(self) -> bytes:
-        return json.dumps({"html": self.html, "toc": self.toc, "text": self.text}).encode()
+        obj = {"html": self.html, "toc": self.toc, "text": self.text}
+        if self.unsafe_links:
+            obj["unsafe"] = self.unsafe_links
+        return json.dumps(obj).encode()
 
     @classmethod
     def from_json(cls, data: bytes) -> Rendered:
         obj = json.loads(data)
         toc = tuple((int(a), str(b), str(c)) for a, b, c in obj["toc"])
-        return cls(obj["html"], toc, obj["text"])
+        unsafe = tuple((int(a), str(b)) for a, b in obj.get("unsafe", ()))
+        return cls(obj["html"], toc, obj["text"], unsafe)
+
+
+#: URL schemes that run code or show any document when followed, per attribute.
+UNSAFE_SCHEMES = {"href": ("javascript", "vbscript", "data"), "src": ("javascript", "vbscript")}
+_URL_NOISE = re.compile(r"[\x00-\x20\x7f]")
+
+
+def unsafe_scheme(url: str, attr: str = "href") -> str | None:
+    """The scheme of ``url`` when a browser would run it as code (``javascript:``; in a link
+    also ``data:``), however it is spelled (``JaVa&#x09;Script:``), else None."""
+    plain = _URL_NOISE.sub("", html_lib.unescape(url)).lower()
+    scheme, sep, _ = plain.partition(":")
+    return scheme if sep and scheme in UNSAFE_SCHEMES.get(attr, ()) else None
+
+
+def unsafe_link_warnings(source: str, body_line: int, rendered: Rendered) -> list[str]:
+    """Warnings for the code-running links of a rendered page whose source is ``source``
+    and whose body starts at line ``body_line``."""
+    return [
+        f"{source}:{body_line + line - 1}: link to {url[:60]!r} uses a URL scheme that runs "
+        "code in the reader's browser; link to a page instead"
+        for line, url in rendered.unsafe_links
+    ]
 
 
 _HEADERLINK = re.compile(r'<a class="headerlink"[^>]*>.*?</a>', re.DOTALL)
@@ -73,6 +103,7 @@ class _SourceLinks(Treeprocessor):
     def __init__(self, md: md_lib.Markdown) -> None:
         super().__init__(md)
         self.rel = ""
+        self.unsafe: list[str] = []
 
     def run(self, root: Element) -> None:
         for el in root.iter():
@@ -80,7 +111,9 @@ class _SourceLinks(Treeprocessor):
             if attr is None:
                 continue
             value = el.get(attr)
-            if value:
+            if value and unsafe_scheme(value, attr):
+                self.unsafe.append(value)
+            elif value:
                 marker = source_link_marker(value, self.rel)
                 if marker:
                     el.set(attr, marker)
@@ -137,7 +170,7 @@ class MarkdownRenderer:
         self.configs = {k: dict(v) for k, v in (configs or {}).items()}
         self._local = threading.local()
         key = json.dumps(
-            [self.extensions, self.configs, md_lib.__version__, pygments.__version__, "v2"],
+            [self.extensions, self.configs, md_lib.__version__, pygments.__version__, "v3"],
             sort_keys=True,
             default=str,
         )
@@ -171,9 +204,11 @@ class MarkdownRenderer:
         links = inst.treeprocessors["frostpress_source_links"]
         assert isinstance(links, _SourceLinks)
         links.rel = rel
+        links.unsafe = []
         html = inst.convert(body)
         toc = tuple(_flatten_toc(getattr(inst, "toc_tokens", [])))
-        return Rendered(html, toc, html_to_text(html))
+        unsafe = tuple((_line_of(body, url), url) for url in links.unsafe)
+        return Rendered(html, toc, html_to_text(html), unsafe)
 
     def cache_key(self, body: str, rel: str) -> str:
         h = hashlib.blake2b(digest_size=20)
@@ -182,6 +217,12 @@ class MarkdownRenderer:
         h.update(b"\0")
         h.update(body.encode())
         return h.hexdigest()
+
+
+def _line_of(body: str, url: str) -> int:
+    """The line of ``body`` (1-based) where ``url`` is first written (1 when not found)."""
+    at = body.find(url)
+    return body.count("\n", 0, at) + 1 if at >= 0 else 1
 
 
 def _flatten_toc(tokens: list[dict[str, Any]]) -> list[tuple[int, str, str]]:

@@ -7,16 +7,15 @@ mtime, no copy), which keeps rsync-style deploys and the incremental freeze chea
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import os
 import shutil
-import sys
 import unicodedata
 from pathlib import Path
 
+from frostpress import outdir
 from frostpress.config import Settings
 from frostpress.errors import UsageError
+from frostpress.logs import log
 
 
 def url_file(url: str) -> str:
@@ -64,44 +63,25 @@ def guard_destination(settings: Settings) -> Path:
     return dest
 
 
-def _exchange(a: Path, b: Path) -> bool:
-    """Atomically swap two folders (Linux renameat2 RENAME_EXCHANGE); False if unsupported."""
-    if not sys.platform.startswith("linux"):
-        return False
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
-        renameat2 = libc.renameat2
-    except (OSError, AttributeError):
-        return False
-    at_fdcwd, rename_exchange = -100, 2
-    rc = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange)
-    return bool(rc == 0)
-
-
 class OutputWriter:
     """The only writer of output files: everything a build puts into the output folder goes
     through it, into the staging folder, until :meth:`swap` makes that the output folder."""
 
     def __init__(self, dest: Path) -> None:
         self.dest = dest
-        self.staging = dest.parent / f".{dest.name}.staging"
-        self.backup = dest.parent / f".{dest.name}.previous"
+        self.staging = outdir.staging_for(dest)
 
     def recover(self) -> None:
         """Undo what an interrupted build left behind: a stale staging folder, or a swap that
-        stopped half-way (only possible where the system cannot exchange folders)."""
-        if self.backup.exists():
-            if not self.dest.exists():
-                self.backup.rename(self.dest)
-            else:
-                shutil.rmtree(self.backup, ignore_errors=True)
-        if self.staging.exists():
-            shutil.rmtree(self.staging, ignore_errors=True)
+        stopped half-way (see frostpress.outdir)."""
+        for message in outdir.recover(self.dest):
+            log.warning("%s", message)
 
     def open(self) -> None:
         """Start an empty staging folder."""
-        self.recover()
-        self.staging.mkdir(parents=True)
+        self.staging, messages = outdir.prepare_staging(self.dest)
+        for message in messages:
+            log.warning("%s", message)
 
     def previous(self, rel: str) -> os.stat_result | None:
         """The previous build's file ``rel`` (its stat), or None."""
@@ -143,18 +123,13 @@ class OutputWriter:
                 link_or_copy(src, self.staging / name)
 
     def swap(self) -> None:
-        """Make the staging folder the output folder; at every instant a whole site is there."""
-        if not self.dest.exists():
-            self.staging.rename(self.dest)
-            return
-        if _exchange(self.staging, self.dest):
-            shutil.rmtree(self.staging, ignore_errors=True)  # now holds the previous site
-            return
-        self.dest.rename(self.backup)
-        self.staging.rename(self.dest)
-        shutil.rmtree(self.backup, ignore_errors=True)
+        """Mark the staging folder as Frostpress's and make it the output folder; at every
+        instant a whole site is there (see frostpress.outdir)."""
+        for message in outdir.swap_into_place(self.staging, self.dest):
+            log.warning("%s", message)
 
     def discard(self) -> None:
         """Drop the staging folder (a failed or interrupted build)."""
-        if self.staging.exists():
-            shutil.rmtree(self.staging, ignore_errors=True)
+        message = outdir.discard(self.staging)
+        if message:
+            log.warning("%s", message)

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import errno
 import hashlib
 import html
 import json
 import os
 import posixpath
 import re
+import stat
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -100,13 +102,64 @@ class Page:
         return str(value) if value else self.title
 
     def read_body(self) -> str:
-        """Read the Markdown body from disk (a leading h1 that repeats the title becomes
-        blank lines, so line numbers stay those of the file)."""
-        body = read_text(self.source)[self.body_offset :]
+        """Read the Markdown body from disk: exactly the text that was read and fingerprinted
+        when the page was loaded, or a ContentError when the file changed since then (the
+        build then stops and the previous site stays; the next build reads the new text).
+        A leading h1 that repeats the title becomes blank lines (line numbers stay those of
+        the file)."""
+        raw = read_source(self.source)
+        if source_digest(raw) != self.digest:
+            raise ContentError(
+                display_path(self.source),
+                "changed while the site was being built; build again once it is saved",
+            )
+        text = raw.decode("utf-8-sig")
+        if "\r" in text:
+            text = text.replace("\r\n", "\n").replace("\r", "\n")
+        body = text[self.body_offset :]
         if self.hidden_h1 is not None:
             start, end = self.hidden_h1
             body = body[:start] + "\n" * body.count("\n", start, end) + body[end:]
         return body
+
+
+_FILE_KINDS = (
+    (stat.S_ISFIFO, "a named pipe"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISCHR, "a device"),
+    (stat.S_ISBLK, "a device"),
+    (stat.S_ISDIR, "a folder"),
+)
+
+
+def read_source(path: Path) -> bytes:
+    """The bytes of a source, which must be a regular file (a named pipe or a device would
+    block the build forever); ContentError naming the file when it cannot be read."""
+    shown = display_path(path)
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as exc:
+        raise ContentError(shown, _unreadable(path, exc)) from None
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            kind = next((name for test, name in _FILE_KINDS if test(mode)), "not a file")
+            raise ContentError(shown, f"is {kind}, not a regular file: only files are read")
+        with os.fdopen(fd, "rb", closefd=False) as fh:
+            return fh.read()
+    except OSError as exc:
+        raise ContentError(shown, _unreadable(path, exc)) from None
+    finally:
+        os.close(fd)
+
+
+def _unreadable(path: Path, exc: OSError) -> str:
+    if path.is_symlink() and not os.path.exists(path):
+        return f"symlink to {os.readlink(path)} points to nothing (a dangling symlink)"
+    if exc.errno == errno.ELOOP:
+        return "symlink loop: the link points back to itself"
+    return f"cannot be read: {exc.strerror or exc}"
 
 
 def read_text(path: Path) -> str:
@@ -136,8 +189,17 @@ def derive_slug(rel: str) -> str:
     return "/".join(segments)
 
 
+#: Longest slug segment: with ``.html`` (or ``/index.html``) it must stay a valid file name
+#: (255 bytes on most file systems), with room to spare.
+MAX_SEGMENT = 200
+#: Longest slug, so that output paths stay well within every system's path limit.
+MAX_SLUG = 1000
+
+
 def check_slug(slug: str) -> str | None:
     """Why an explicit slug is invalid, or None when it is fine."""
+    if len(slug) > MAX_SLUG:
+        return f"is {len(slug)} characters long; at most {MAX_SLUG} make a usable path"
     if slug.startswith("/"):
         return "must not start with '/'"
     if slug.endswith("/"):
@@ -149,6 +211,35 @@ def check_slug(slug: str) -> str | None:
     if bad:
         shown = ", ".join(repr(ch) for ch in bad)
         return f"may hold only ASCII letters, digits, '-', '_' and '/', not {shown}"
+    longest = max(segments, key=len)
+    if len(longest) > MAX_SEGMENT:
+        return (
+            f"has a segment of {len(longest)} characters, too long for a file name "
+            f"(at most {MAX_SEGMENT})"
+        )
+    return None
+
+
+#: Characters XML 1.0 cannot carry at all (feeds and sitemaps would not parse), and the C1
+#: controls, which no title or description means to hold.
+_XML_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def unsafe_character(value: Any) -> str | None:
+    """The first character of a front-matter value (text, or text inside lists and
+    mappings) that XML cannot carry, as ``U+0008``; None when there is none."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            m = _XML_UNSAFE.search(item)
+            if m:
+                return f"U+{ord(m.group()):04X}"
+        elif isinstance(item, dict):
+            stack.extend(item.values())
+            stack.extend(item.keys())
+        elif isinstance(item, (list, tuple)):
+            stack.extend(item)
     return None
 
 
@@ -224,11 +315,20 @@ def check_site_path(path: str) -> str:
     text = path.strip()
     if not text or "://" in text or text.startswith("//") or "\\" in text or "\0" in text:
         raise ValueError(f"alias {path!r} must be a path inside the site, like /old-page.html")
-    if any(ch in text for ch in "?#") or any(ord(ch) < 32 for ch in text):
-        raise ValueError(f"alias {path!r} must be a plain path, without '?', '#' or controls")
+    if any(ch.isspace() or not ch.isprintable() for ch in text):
+        raise ValueError(f"alias {path!r} must not hold spaces or control characters")
+    if any(ch in text for ch in "?#*%"):
+        raise ValueError(
+            f"alias {path!r} must be a plain path, without '?', '#', '*' or '%' "
+            "(write it as it reads, not percent-encoded)"
+        )
     segments = text.strip("/").split("/")
     if any(seg in (".", "..") for seg in segments):
         raise ValueError(f"alias {path!r} must not contain '.' or '..' segments")
+    if any(seg.startswith(":") for seg in segments):
+        raise ValueError(f"alias {path!r} must not have a segment starting with ':'")
+    if len(text) > MAX_SLUG or max(len(seg) for seg in segments) > MAX_SEGMENT:
+        raise ValueError(f"alias {path!r} is too long for a file name")
     clean = "/" + posixpath.normpath("/" + text).lstrip("/")
     if clean == "/":
         raise ValueError(f"alias {path!r} cannot be the home page")
@@ -245,6 +345,17 @@ def _normalise_extras(meta: dict[str, Any], text: str, shown: str) -> dict[str, 
                 out[key] = parse_date(meta[key])
             except ValueError as exc:
                 problems.append(ContentError(shown, f"{key}: {exc}", _meta_line(text, key, 1)))
+    for key, value in meta.items():
+        bad = unsafe_character(value)
+        if bad:
+            problems.append(
+                ContentError(
+                    shown,
+                    f"{key} holds the control character {bad}, which feeds and sitemaps "
+                    "cannot carry; remove it",
+                    _meta_line(text, key, 1),
+                )
+            )
     out["tags"] = tuple(dict.fromkeys(parse_list(meta.get("tags"))))
     if "draft" in meta:
         try:
@@ -268,13 +379,52 @@ def load_page(path: Path, content_dir: Path, raw: bytes | None = None) -> Page:
     """Read and normalise one source (``raw``: its bytes, when already read). Raises
     ContentError naming the file and line."""
     try:
-        page = _load_page(path, content_dir, path.read_bytes() if raw is None else raw)
+        page = _load_page(path, content_dir, read_source(path) if raw is None else raw)
     except ContentError as exc:  # name the file as the user sees it
         raise ContentError(display_path(path), exc.message, exc.line) from None
+    except ContentErrors as exc:
+        shown = display_path(path)
+        raise ContentErrors([ContentError(shown, e.message, e.line) for e in exc.errors]) from None
     if page.warnings:
         shown = display_path(path)
         page.warnings = tuple(ContentError(shown, w.message, w.line) for w in page.warnings)
     return page
+
+
+def _check_title_characters(title: str, fm: FrontMatter, text: str) -> None:
+    """A title with a control character is refused at the line that writes it."""
+    bad = unsafe_character(title)
+    if not bad:
+        return
+    line = _meta_line(text, "title", 0)
+    if not line:  # the title is the page's first heading
+        at = fm.body.find(title)
+        line = fm.body_line + fm.body.count("\n", 0, at) if at >= 0 else 1
+    raise ContentError(
+        "",
+        f"title holds the control character {bad}, which feeds and sitemaps cannot carry; "
+        "remove it",
+        line,
+    )
+
+
+def _page_slug(explicit: Any, text: str, rel: str, is_index: bool) -> str:
+    """The slug from front matter, checked, or made from the file's path."""
+    shown = ""
+    if explicit is not None:
+        slug = str(explicit).strip()
+        why = check_slug(slug)
+        if why:
+            raise ContentError(shown, f"invalid slug {slug!r}: {why}", _meta_line(text, "slug", 1))
+        return slug
+    slug = derive_slug(rel)
+    why = check_slug(slug) if slug else None
+    if why or (not slug and not (is_index and "/" not in rel)):
+        because = f" (the slug {why})" if why and "long" in why else ""
+        raise ContentError(
+            shown, f"cannot make a URL slug from this file name{because}; add a 'slug:' line", 1
+        )
+    return slug
 
 
 def _load_page(path: Path, content_dir: Path, raw: bytes) -> Page:
@@ -295,7 +445,8 @@ def _load_page(path: Path, content_dir: Path, raw: bytes) -> Page:
     stem = rel.rsplit("/", 1)[-1].rsplit(".", 1)[0]
     is_index = stem in INDEX_STEMS
     title, h1 = _title(meta.pop("title", None), fm, rel, is_index, typos)
-    slug = _slug(meta.pop("slug", None), rel, is_index, text, shown)
+    _check_title_characters(title, fm, text)
+    slug = _page_slug(meta.pop("slug", None), text, rel, is_index)
     sortorder = None
     for key in SORT_KEYS:
         if key in meta and meta[key] not in (None, ""):
@@ -409,21 +560,6 @@ def _title(
     return title_from_name(folder if is_index else rel.rsplit("/", 1)[-1].rsplit(".", 1)[0]), None
 
 
-def _slug(explicit: Any, rel: str, is_index: bool, text: str, shown: str) -> str:
-    if explicit is not None:
-        slug = str(explicit).strip()
-        why = check_slug(slug)
-        if why:
-            raise ContentError(shown, f"invalid slug {slug!r}: {why}", _meta_line(text, "slug", 1))
-        return slug
-    slug = derive_slug(rel)
-    if (slug and check_slug(slug)) or (not slug and not (is_index and "/" not in rel)):
-        raise ContentError(
-            shown, "cannot make a URL slug from this file name; add a 'slug:' line", 1
-        )
-    return slug
-
-
 def source_digest(raw: bytes) -> str:
     """The content hash of a source file: what caches and incremental freezes key on."""
     return hashlib.blake2b(raw, digest_size=16).hexdigest()
@@ -467,7 +603,16 @@ def discover(content_dir: Path) -> tuple[list[Path], list[ContentError]]:
 
 def _escapes(path: Path, root: Path, problems: list[ContentError]) -> bool:
     """True (and a problem recorded) for a symlink that points outside the content folder."""
-    if path.is_symlink() and not _inside(path.resolve(), root):
+    if not path.is_symlink():
+        return False
+    try:
+        target = path.resolve()
+    except (OSError, RuntimeError):  # a symlink loop
+        problems.append(
+            ContentError(display_path(path), "symlink loop: the link points back to itself")
+        )
+        return True
+    if not _inside(target, root):
         problems.append(
             ContentError(display_path(path), "symlink points outside the content folder")
         )
@@ -616,7 +761,7 @@ def load_pages(content_dir: Path, memo: PageMemo | None = None) -> list[Page]:
     seen: PageMemo = {}
     for path in paths:
         try:
-            raw = path.read_bytes()
+            raw = read_source(path)
             hit = memo.get(path) if memo is not None else None
             if hit is not None and hit.digest == source_digest(raw):
                 page = hit  # build_pageset works on copies, so the memo's page stays as is

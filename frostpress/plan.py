@@ -16,7 +16,9 @@ from urllib.parse import unquote, urlsplit
 from flask import Flask, url_for
 
 from frostpress.errors import ContentError, ContentErrors
+from frostpress.outdir import static_warnings
 from frostpress.output import OutputWriter, url_file
+from frostpress.owners import check_plan
 from frostpress.pages import Page
 from frostpress.site import RECORD_KEY, BuildRecord, Site, get_site
 from frostpress.version import __version__
@@ -135,6 +137,9 @@ def plan_entries(app: Flask) -> tuple[list[Entry], list[str]]:
         for (endpoint, values), url in zip(tasks, urls, strict=True)
     ]
     _refuse_unsafe(entries)
+    site = get_site(app)
+    warnings += check_plan(app, [(e.endpoint, e.values, e.file) for e in entries])
+    warnings += static_warnings(site.settings.static_dir, site.settings.root)
     return entries, warnings
 
 
@@ -163,6 +168,21 @@ def _tree_digest(folders: list[Path]) -> str:
             if path.is_file():
                 h.update(str(path.relative_to(folder)).encode() + b"\0")
                 h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def folders_stamp(site: Site) -> str:
+    """The name, size and modification time of every template and static file: taken when
+    the plan is made and again once every page is rendered, so that a template or asset
+    saved during a build never leaves pages made from two versions of it."""
+    h = hashlib.blake2b(digest_size=16)
+    for folder in [*site.settings.template_folders, *site.settings.static_folders]:
+        for path in sorted(folder.rglob("*")) if folder.is_dir() else []:
+            try:
+                st = path.stat()
+            except OSError:
+                continue
+            h.update(f"{path}\0{st.st_size}\0{st.st_mtime_ns}\0".encode())
     return h.hexdigest()
 
 

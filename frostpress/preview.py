@@ -34,6 +34,7 @@ from frostpress.errors import ContentErrors, UsageError
 from frostpress.host_headers import forget as forget_host_headers
 from frostpress.host_headers import send_host_headers
 from frostpress.logs import log, to_stderr
+from frostpress.preview_guard import PreviewGuard
 from frostpress.reloader import child_fd, listen, own_python_files, restart_argv, supervise
 from frostpress.site import Site, get_site
 from frostpress.theme import THEME_DIR
@@ -395,7 +396,7 @@ def serve(app: Flask, host: str, port: int, fd: int, debug: bool) -> None:
         print(exc, file=sys.stderr)
         print(" * The preview shows these errors until they are fixed.", file=sys.stderr)
     watch_sources(site, hub, on_templates=lambda: forget_templates(app))
-    wsgi: Any = preview_app(app, hub)
+    wsgi: Any = PreviewGuard(preview_app(app, hub), host, site.settings.preview_hosts)
     if debug:
         from werkzeug.debug import DebuggedApplication
 

@@ -10,7 +10,14 @@ from pathlib import Path
 
 from frostpress.config import make_settings
 from frostpress.errors import ContentError, SettingsError, UsageError
-from frostpress.pages import SOURCE_SUFFIXES, load_page, slugify, strip_order_prefix
+from frostpress.owners import reserved_reason
+from frostpress.pages import (
+    SOURCE_SUFFIXES,
+    load_page,
+    slugify,
+    strip_order_prefix,
+    unsafe_character,
+)
 from frostpress.version import __version__
 
 STARTER = Path(__file__).parent / "starter"
@@ -64,6 +71,32 @@ def title_slug(title: str) -> str:
     return slug
 
 
+def _refuse_escape(content_dir: Path, folder: Path, chapter: str) -> None:
+    """A chapter folder (or one of its parents) that is a symlink out of the content folder
+    would put the new page outside the project."""
+    root = content_dir.resolve()
+    probe = folder
+    while not probe.exists() and probe != content_dir:  # the part that exists decides
+        probe = probe.parent
+    real = probe.resolve()
+    if real != root and root not in real.parents:
+        raise UsageError(
+            f"--chapter {chapter!r} leads out of the content folder ({probe} is a symlink "
+            f"to {real}); name a folder inside {content_dir}"
+        )
+
+
+def _refuse_reserved(content_dir: Path, folder: Path, slug: str, title: str) -> None:
+    """A page whose URL Frostpress writes itself (404, tags, index) would be replaced."""
+    parts = [slugify(strip_order_prefix(p)) for p in folder.relative_to(content_dir).parts]
+    why = reserved_reason("/".join([*parts, slug]))
+    if why:
+        raise UsageError(
+            f"a page titled {title!r} would have the URL of one of Frostpress's own pages "
+            f"({why}); choose another title, or write the page by hand with a 'slug:' line"
+        )
+
+
 def new_page(content_dir: Path, title: str, chapter: str | None = None) -> Path:
     """Write a new page with front matter into ``content_dir`` (or its ``chapter`` folder).
 
@@ -72,13 +105,17 @@ def new_page(content_dir: Path, title: str, chapter: str | None = None) -> Path:
     title = title.strip()
     if not title:
         raise UsageError("the page needs a title")
+    if unsafe_character(title):
+        raise UsageError(f"the title {title!r} holds a control character; leave it out")
     folder = content_dir
     if chapter:
         rel = Path(chapter)
         if rel.is_absolute() or ".." in rel.parts:
             raise UsageError(f"--chapter must be a folder inside {content_dir}, not {chapter!r}")
         folder = content_dir / rel
+        _refuse_escape(content_dir, folder, chapter)
     slug = title_slug(title)
+    _refuse_reserved(content_dir, folder, slug, title)
     existing = sorted(p for p in folder.glob("*") if p.suffix in SOURCE_SUFFIXES)
     orders: list[int] = []
     numbers: list[int] = []
@@ -101,7 +138,7 @@ def new_page(content_dir: Path, title: str, chapter: str | None = None) -> Path:
         sortorder = int(m.group(1)) * 100 + 1 if m else 1
     prefix = f"{max(numbers, default=0) + 1:02d}-" if numbers or chapter else ""
     path = folder / f"{prefix}{slug}.md"
-    if path.exists():
+    if path.exists() or path.is_symlink():
         raise UsageError(f"{path} already exists")
     folder.mkdir(parents=True, exist_ok=True)
     front = [

@@ -17,6 +17,7 @@ from flask import Flask, current_app, has_request_context, request
 from frostpress.cache import DiskCache
 from frostpress.config import Settings
 from frostpress.errors import ContentError
+from frostpress.limits import bounded_render
 from frostpress.markdown import MarkdownRenderer, Rendered
 from frostpress.pages import Page, PageMemo, PageSet, build_pageset, load_pages
 
@@ -145,7 +146,12 @@ class Site:
         if data is not None:
             result = Rendered.from_json(data)
         else:
-            result = self.renderer.render(body, page.rel)
+            result = bounded_render(
+                lambda: self.renderer.render(body, page.rel),
+                page.source,
+                page.body_line,
+                self.settings.render_timeout,
+            )
             self.cache.put(key, result.to_json())
             self.cache.put(key + "-text", result.text.encode())
         with self._lock:

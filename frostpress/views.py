@@ -28,7 +28,8 @@ from frostpress.assets import (
 )
 from frostpress.config import Settings
 from frostpress.errors import ContentError
-from frostpress.markdown import PAGE_LINK_RE
+from frostpress.logs import log
+from frostpress.markdown import PAGE_LINK_RE, unsafe_link_warnings
 from frostpress.pages import Page, _meta_line, display_path, read_text
 from frostpress.site import Site, get_site
 from frostpress.template_errors import did_you_mean, template_names
@@ -87,6 +88,8 @@ def render_page(page: Page, status: int = 200) -> tuple[str, int]:
     """Render one page through its template (``template`` key, default page.html)."""
     site = get_site()
     rendered = site.rendered(page)
+    for warning in unsafe_link_warnings(display_path(page.source), page.body_line, rendered):
+        log.warning("%s", warning)
     pages = site.pageset()
     template = str(page.meta.get("template") or "page.html")
     context: dict[str, Any] = {

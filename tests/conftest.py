@@ -169,9 +169,10 @@ def frozen(project: Path) -> Iterator[Path]:
 
 
 def tree(root: Path) -> dict[str, bytes]:
-    """Every file under root (relative '/'-paths) with its bytes."""
+    """Every file under root (relative '/'-paths) with its bytes; the marker Frostpress
+    leaves in an output folder it made (``.frostpress-output``) aside."""
     return {
         p.relative_to(root).as_posix(): p.read_bytes()
         for p in sorted(root.rglob("*"))
-        if p.is_file()
+        if p.is_file() and p.name != ".frostpress-output"
     }

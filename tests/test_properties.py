@@ -1,5 +1,6 @@
 """Property-based tests: whatever the input, front-matter splitting, slug handling and link
-resolution either work or raise Frostpress's own ContentError naming the file."""
+resolution either work or raise Frostpress's own ContentError naming the file; what a page
+may hold never breaks a host file, an XML file or another page's output."""
 
 from __future__ import annotations
 
@@ -12,10 +13,22 @@ from pathlib import Path
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from frostpress.deploy import host_path
+from frostpress.discovery import MAX_TAG_SLUG, tag_key, tag_slug
 from frostpress.errors import ContentError
 from frostpress.frontmatter import split
 from frostpress.links import is_internal, parse_html, resolve, source_line, srcset_urls
-from frostpress.pages import check_slug, derive_slug, display_path, load_page
+from frostpress.markdown import unsafe_scheme
+from frostpress.owners import Owner, conflicts, fold
+from frostpress.pages import (
+    MAX_SEGMENT,
+    check_site_path,
+    check_slug,
+    derive_slug,
+    display_path,
+    load_page,
+    unsafe_character,
+)
 
 SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -51,6 +64,17 @@ def assert_names_file(exc: ContentError, source: str) -> None:
 @example("---\n" + "[" * 2000 + "\n---\n")
 @example("+++\na = " + "[" * 2000 + "\n+++\n")
 @example("---\n*x\n---\n")
+@example(
+    "---\na: &a [x, x]\n"
+    + "".join(
+        f"k{i}: &k{i} [*{'a' if i == 0 else f'k{i - 1}'}, *{'a' if i == 0 else f'k{i - 1}'}]\n"
+        for i in range(40)
+    )
+    + "---\n"
+)
+@example("+++\nn = " + "1" * 5000 + "\n+++\n")
+@example("---\nn: " + "1" * 5000 + "\n---\n")
+@example("---\nt: '" + "x" * 70_000 + "'\n---\n")
 def test_split_works_or_names_the_file(text: str) -> None:
     source = "content/page.md"
     try:
@@ -217,3 +241,114 @@ def test_link_tokenizer_agrees_with_the_standard_html_parser(pieces: list[str]) 
         u.strip() for u in reference.links if u.strip()
     ]
     assert parsed.ids == reference.ids
+
+
+# --------------------------------------------------------------------------- what pages hold
+
+TAG_NAMES = st.one_of(
+    st.text(min_size=1, max_size=30),
+    st.text(alphabet=st.sampled_from(list("cC#+ -_.ΣσςЖж日本é\u0301")), min_size=1, max_size=8),
+)
+
+
+@SETTINGS
+@given(a=TAG_NAMES, b=TAG_NAMES)
+@example(a="C#", b="C++")
+@example(a="C#", b="C")
+@example(a="Ελληνικά", b="Русский")
+@example(a="Web Frameworks", b="web-frameworks")
+@example(a="x" * 300, b="x" * 301)
+def test_distinct_tags_never_share_a_page(a: str, b: str) -> None:
+    sa, sb = tag_slug(a), tag_slug(b)
+    for slug in (sa, sb):
+        assert check_slug(slug) is None and "/" not in slug
+        assert len(slug) <= MAX_TAG_SLUG + 9 <= MAX_SEGMENT
+    assert (sa == sb) == (tag_key(a) == tag_key(b))
+
+
+@SETTINGS
+@given(alias=st.one_of(URLS, st.text(max_size=40)))
+@example(alias="/old /evil.html 200")
+@example(alias="/x\n/admin/* /evil 200!")
+@example(alias="/a\u2028b")
+@example(alias="/:splat")
+@example(alias="/café/")
+def test_an_accepted_alias_is_one_field_of_a_host_rule(alias: str) -> None:
+    try:
+        clean = check_site_path(alias)
+    except ValueError:
+        return
+    field = host_path(clean)
+    assert field.isascii() and field.isprintable()
+    assert field.split() == [field] and "*" not in field
+    assert not any(seg.startswith(":") for seg in field.split("/"))
+    assert ".." not in clean.split("/") and clean.startswith("/")
+
+
+@SETTINGS
+@given(text=st.text(max_size=60))
+@example(text="\x07bell")
+@example(text="\ud800")
+@example(text="]]> & <x>")
+def test_text_without_unsafe_characters_makes_well_formed_xml(text: str) -> None:
+    import xml.dom.minidom
+    from xml.sax.saxutils import escape, quoteattr
+
+    if unsafe_character(text) is not None:
+        return
+    document = f"<a t={quoteattr(text)}>{escape(text)}</a>".encode()
+    root = xml.dom.minidom.parseString(document).documentElement  # raises if not well-formed
+    read = "".join(node.data for node in root.childNodes)
+    assert read == text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+SCHEME_NOISE = st.lists(st.sampled_from(["\t", "\n", "\r", " ", "\x00", "&#x09;", "&#10;"])).map(
+    "".join
+)
+
+
+@SETTINGS
+@given(
+    scheme=st.sampled_from(["javascript", "vbscript", "data"]),
+    case=st.lists(st.booleans(), min_size=10, max_size=10),
+    noise=SCHEME_NOISE,
+    at=st.integers(min_value=0, max_value=10),
+)
+def test_a_code_running_scheme_is_seen_however_it_is_spelled(
+    scheme: str, case: list[bool], noise: str, at: int
+) -> None:
+    spelled = "".join(c.upper() if up else c for c, up in zip(scheme, case, strict=False))
+    url = noise + spelled[:at] + noise + spelled[at:] + ":alert(1)"
+    assert unsafe_scheme(url, "href") == scheme
+
+
+FILES = st.lists(
+    st.tuples(
+        st.lists(
+            st.sampled_from(["a", "A", "b", "index.html", "x.html", "é", "e\u0301"]),
+            min_size=1,
+            max_size=3,
+        ).map("/".join),
+        st.integers(min_value=0, max_value=3),
+    ),
+    max_size=8,
+)
+
+
+@SETTINGS
+@given(claims=FILES)
+@example(claims=[("a", 0), ("a/index.html", 1)])
+@example(claims=[("Oracle.html", 0), ("oracle.html", 1)])
+@example(claims=[("é", 0), ("e\u0301", 1)])
+def test_conflicts_are_found_exactly_when_two_owners_meet(claims: list[tuple[str, int]]) -> None:
+    owners = {i: Owner(f"owner {i}", f"src{i}.md") for i in range(4)}
+    errors = conflicts([(file, owners[i]) for file, i in claims])
+    by_key: dict[str, set[int]] = {}
+    for file, i in claims:
+        by_key.setdefault(fold(file), set()).add(i)
+    clash = any(len(who) > 1 for who in by_key.values())
+    if any(other.startswith(key + "/") for key in by_key for other in by_key):
+        clash = True  # a file where another file needs a folder
+    assert bool(errors) == clash
+    for error in errors:  # both owners are named (one owner twice, when it is the same)
+        assert error.message.count("owner ") == 2
