@@ -75,7 +75,7 @@ def test_text_keys_keep_what_the_author_typed(tmp_path: Path, fence: str) -> Non
     assert not (root / "site" / "tags" / "true.html").exists()
     if fence == "yaml":
         assert '<meta name="description" content="3.10">' in html
-        assert (root / "site" / "tags" / "1-0.html").is_file()
+        assert re.search(r'rel="tag" href="/tags/[^"]+\.html">1\.0</a>', html)
 
 
 @pytest.mark.parametrize(

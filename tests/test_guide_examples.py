@@ -269,7 +269,9 @@ def _serve_briefly(argv: list[str], cwd: Path, env: dict[str, str]) -> tuple[int
 
 
 def _session_examples() -> list[Example]:
-    return [e for e in EXAMPLES if e.lang in ("sh", "console") or _is_session(e)]
+    """Shell blocks, and blocks with ``$ command`` lines (a console block without one shows
+    output only)."""
+    return [e for e in EXAMPLES if e.lang == "sh" or _is_session(e)]
 
 
 @pytest.mark.parametrize("example", _session_examples(), ids=str)

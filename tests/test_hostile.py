@@ -655,7 +655,7 @@ def test_a_mount_point_output_swaps_its_contents(
     # A container volume cannot be renamed: its contents are swapped instead.
     monkeypatch.setattr(outdir, "contents_swap", lambda dest: True)
     (root / "content" / "03-new.md").write_text("title: New\n\nNew page.\n")
-    freeze_site(create_app(root, SITE_NAME="Test site"), jobs=1)
+    freeze_site(create_app(root, SITE_NAME="Test site", SITE_URL="https://example.org/"), jobs=1)
     second = tree(root / "site")
     assert (root / "site").stat().st_ino == inode  # the same folder
     assert set(second) == set(first) | {"new.html"}
