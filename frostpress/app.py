@@ -11,7 +11,7 @@ import jinja2
 from flask import Flask, current_app, render_template, request
 from werkzeug.exceptions import HTTPException, NotFound
 
-from frostpress import deploy, discovery
+from frostpress import deploy, discovery, i18n
 from frostpress.cache import DiskCache
 from frostpress.config import DEFAULT_MARKDOWN_CONFIGS, env_overrides, make_settings
 from frostpress.errors import ContentError, ContentErrors, FrostpressError
@@ -69,6 +69,7 @@ def create_app(
     discovery.init_app(app)
     deploy.init_app(app)
     app.register_blueprint(make_search_blueprint())
+    i18n.init_app(app)  # after the blueprints: it adds their /<lang> routes
     app.add_url_rule("/static/<path:filename>", "static", static_file)
     register_generator(app, static_tasks, ("static",))
     init_templating(app)

@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from frostpress.errors import SettingsError
+from frostpress.languages import check_language_settings
 from frostpress.pages import unsafe_character
 from frostpress.settings_checks import markdown_problems, pygments_problems
 from frostpress.theme import THEME_DIR
@@ -67,6 +68,10 @@ class Settings:
     lock_wait: int = 60
     #: Host names the preview answers for, besides IP addresses, localhost and this machine.
     preview_hosts: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ()
+    translation_key: str = "translationKey"
+    theme_words: Mapping[str, Mapping[str, str]] | None = None
+    date_format: str = ""
 
     @property
     def base_path(self) -> str:
@@ -102,7 +107,7 @@ class Settings:
 #: Settings that bound how a build runs and never change what it writes.
 _NOT_IN_OUTPUT = {"render_timeout", "lock_wait", "preview_hosts"}
 _PATH_KEYS = {"content_dir", "output_dir", "templates_dir", "static_dir", "cache_dir"}
-_TUPLE_KEYS = {"markdown_extensions", "keep_files", "preview_hosts"}
+_TUPLE_KEYS = {"markdown_extensions", "keep_files", "preview_hosts", "languages"}
 _CHOICES = {"url_style": ("html", "pretty")}
 
 
@@ -168,6 +173,7 @@ def make_settings(root: str | Path, given: Mapping[str, Any]) -> Settings:
         values.get("markdown_extensions", DEFAULT_MARKDOWN_EXTENSIONS),
         values.get("markdown_extension_configs"),
     )
+    problems += check_language_settings(values)
     if problems:
         raise SettingsError(problems)
     settings = Settings(root=root, **values)
@@ -175,6 +181,16 @@ def make_settings(root: str | Path, given: Mapping[str, Any]) -> Settings:
         if key not in values:
             object.__setattr__(settings, key, (root / getattr(settings, key)).resolve())
     return settings
+
+
+def _coerce_words(value: Any) -> dict[str, dict[str, str]]:
+    """THEME_WORDS: language tag -> English text -> the word in that language."""
+    if not isinstance(value, Mapping) or not all(
+        isinstance(v, Mapping) and all(isinstance(w, str) for w in v.values())
+        for v in value.values()
+    ):
+        raise TypeError("expected a mapping of language code to a mapping of words")
+    return {str(k): {str(w): t for w, t in v.items()} for k, v in value.items()}
 
 
 def _plain_relative(name: str) -> bool:
@@ -200,6 +216,8 @@ def _coerce(key: str, value: Any, root: Path) -> Any:
                 f"expected names of files inside the output folder, not {outside[0]!r}"
             )
         return tuple(value)
+    if key == "theme_words":
+        return _coerce_words(value)
     if key == "markdown_extension_configs":
         if not isinstance(value, Mapping) or not all(
             isinstance(v, Mapping) for v in value.values()

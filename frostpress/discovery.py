@@ -15,6 +15,7 @@ from typing import Any
 from flask import Blueprint, Flask, Response, abort, render_template, request, url_for
 
 from frostpress.pages import Page, PageSet, slugify
+from frostpress.serving_language import language_pages
 from frostpress.site import get_site, register_generator
 from frostpress.views import page_url, render_page
 
@@ -125,11 +126,11 @@ def table_of_contents() -> tuple[str, int]:
 
 
 def tags_index() -> tuple[str, int]:
-    return render_template("tags.html", tags=collect_tags(get_site().pageset())), 200
+    return render_template("tags.html", tags=collect_tags(language_pages())), 200
 
 
 def tag_view(tag: str) -> tuple[str, int]:
-    found = collect_tags(get_site().pageset()).get(tag)
+    found = collect_tags(language_pages()).get(tag)
     if found is None:
         abort(404)
     return render_template("tag.html", tag=found), 200
@@ -149,7 +150,7 @@ def robots() -> Response:
 
 def feed() -> Response:
     """An Atom feed of the dated pages, newest first (served as application/xml)."""
-    entries = dated_pages(get_site().pageset())
+    entries = dated_pages(language_pages())
     newest = max((p.lastmod for p in entries if p.lastmod), default=None)
     xml = render_template("feed.xml", entries=entries, updated=iso_datetime(newest))
     return Response(xml, mimetype="application/xml")
@@ -157,7 +158,7 @@ def feed() -> Response:
 
 def tag_tasks() -> Iterable[tuple[str, dict[str, Any]]]:
     """URL generator: one tag page per tag of the published pages."""
-    for slug in collect_tags(get_site().pageset()):
+    for slug in collect_tags(get_site().pageset().in_language()):
         yield "site.tag", {"tag": slug}
 
 

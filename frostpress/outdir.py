@@ -24,6 +24,16 @@ from pathlib import Path
 
 from frostpress.errors import UsageError
 
+
+def link_or_copy(src: Path, dst: Path) -> None:
+    """Put ``src`` at ``dst`` as a hard link (same bytes, same mtime, no copy), or a copy
+    with its mtime where links are not possible."""
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copy2(src, dst)
+
 #: The marker file of an output folder made by Frostpress.
 MARKER = ".frostpress-output"
 MARKER_TEXT = (
@@ -157,7 +167,6 @@ def swap_into_place(staging: Path, dest: Path) -> list[str]:
 def mark(staging: Path, dest: Path) -> None:
     """Put the marker in ``staging``: the previous one when unchanged (an unchanged site is
     then unchanged file for file, mtimes included)."""
-    from frostpress.output import link_or_copy
 
     previous = dest / MARKER
     try:

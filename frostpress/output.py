@@ -8,7 +8,6 @@ mtime, no copy), which keeps rsync-style deploys and the incremental freeze chea
 from __future__ import annotations
 
 import os
-import shutil
 import unicodedata
 from pathlib import Path
 
@@ -16,22 +15,13 @@ from frostpress import outdir
 from frostpress.config import Settings
 from frostpress.errors import UsageError
 from frostpress.logs import log
+from frostpress.outdir import link_or_copy
 
 
 def url_file(url: str) -> str:
     """The output file of a URL path: ``/a/`` -> ``a/index.html``, ``/a.html`` -> ``a.html``."""
     rel = url[1:] + "index.html" if url.endswith("/") else url[1:]
     return unicodedata.normalize("NFC", rel)
-
-
-def link_or_copy(src: Path, dst: Path) -> None:
-    """Put ``src`` at ``dst`` as a hard link (same bytes, same mtime, no copy), or a copy
-    with its mtime where links are not possible."""
-    dst.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        os.link(src, dst)
-    except OSError:
-        shutil.copy2(src, dst)
 
 
 def guard_destination(settings: Settings) -> Path:

@@ -90,6 +90,12 @@ class Page:
     warnings: tuple[ContentError, ...] = ()
     #: The body may hold HTML the Content-Security-Policy must allow (see frostpress.csp).
     may_need_policy: bool = False
+    #: The page's language as written in LANGUAGES; '' on a one-language site.
+    lang: str = ""
+    #: The language whose home page this is, served at ``/<lang>/`` ('' for other pages).
+    home_of: str = ""
+    #: A copy of a page in another language, not translated yet (``untranslated: true``).
+    untranslated: bool = False
 
     @property
     def lastmod(self) -> datetime.date | None:
@@ -636,6 +642,10 @@ class PageSet:
     by_rel: dict[str, Page]
     meta_digest: str
     _position: dict[str, int] = field(default_factory=dict, repr=False)
+    #: Of a site in several languages: each language's own pages (the default language
+    #: first), and each page's translations by slug (see frostpress.languages).
+    languages: dict[str, PageSet] = field(default_factory=dict, repr=False)
+    translations: dict[str, tuple[Page, ...]] = field(default_factory=dict, repr=False)
 
     def __iter__(self) -> Iterator[Page]:
         return iter(self.pages)
@@ -655,8 +665,16 @@ class PageSet:
         return self.pages[i + 1] if i is not None and i + 1 < len(self.pages) else None
 
     def all(self) -> list[Page]:
-        """Every page including the home page."""
-        return ([self.home] if self.home else []) + self.pages
+        """Every page including the home page (and the home page of every language)."""
+        homes = [s.home for s in self.languages.values() if s.home and s.home is not self.home]
+        return ([self.home] if self.home else []) + homes + self.pages
+
+    def in_language(self, lang: str | None = None) -> PageSet:
+        """The pages of language ``lang`` (default: the site's default language); the whole
+        set on a one-language site."""
+        if not self.languages:
+            return self
+        return self.languages.get(lang or "", next(iter(self.languages.values())))
 
     @property
     def warnings(self) -> list[str]:
@@ -696,17 +714,18 @@ def _slug_line(page: Page) -> int:
         return 1
 
 
-def build_pageset(pages: Iterable[Page], drafts: bool = True) -> PageSet:
+def build_pageset(pages: Iterable[Page], drafts: bool = True, home_slug: str = "") -> PageSet:
     """Index pages: reject duplicate slugs (naming both files), group into chapters, order.
 
     Each PageSet holds its own copies of the pages (their ``chapter`` belongs to this set);
-    with ``drafts=False`` draft pages are left out, as in the frozen site."""
+    with ``drafts=False`` draft pages are left out, as in the frozen site. The page whose
+    slug is ``home_slug`` is the home page (a language's home is at its folder's slug)."""
     copies = [dataclasses.replace(p, chapter=None) for p in pages if drafts or not p.draft]
     by_slug, problems = _index_by_slug(copies)
     if problems:
         raise ContentErrors(problems)
-    home = by_slug.get("")
-    rest = sorted((p for p in by_slug.values() if p.slug != ""), key=sort_key)
+    home = by_slug.get(home_slug)
+    rest = sorted((p for p in by_slug.values() if p is not home), key=sort_key)
     groups: dict[str, list[Page]] = {}
     loose: list[Page] = []
     for page in rest:
@@ -720,7 +739,8 @@ def build_pageset(pages: Iterable[Page], drafts: bool = True) -> PageSet:
         if index is not None:  # a folder's index page leads its chapter
             members = [index] + [p for p in members if p is not index]
         explicit = members[0].meta.get("chapter")
-        title = index.title if index else (str(explicit) if explicit else title_from_name(key))
+        named = title_from_name(key.rsplit("/", 1)[-1])  # 'fr/01-guide' is titled 'Guide'
+        title = index.title if index else (str(explicit) if explicit else named)
         chapter = Chapter(key=key, title=title, pages=tuple(members))
         for p in members:
             p.chapter = chapter

@@ -16,6 +16,7 @@ from urllib.parse import unquote, urlsplit
 from flask import Flask, url_for
 
 from frostpress.errors import ContentError, ContentErrors
+from frostpress.languages import WORDS_DIR
 from frostpress.outdir import static_warnings
 from frostpress.output import OutputWriter, url_file
 from frostpress.owners import check_plan
@@ -227,7 +228,8 @@ def global_digest(site: Site, app: Flask) -> str:
     h.update(__version__.encode())
     h.update(json.dumps(site.settings.digest_items()).encode())
     h.update(site.renderer.fingerprint.encode())
-    h.update(_tree_digest(list(site.settings.template_folders)).encode())
+    folders = [*site.settings.template_folders, WORDS_DIR]  # WORDS_DIR: the theme's words
+    h.update(_tree_digest(folders).encode())
     h.update(_tree_digest(list(site.settings.static_folders)).encode())
     h.update(code_digest(site.settings.root).encode())
     h.update(site.pageset(drafts=False).meta_digest.encode())

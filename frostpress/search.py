@@ -12,6 +12,7 @@ from typing import Any
 
 from flask import Blueprint, Response
 
+from frostpress.serving_language import language_pages
 from frostpress.site import get_site
 from frostpress.views import page_url
 
@@ -24,7 +25,7 @@ def search_entries() -> list[dict[str, Any]]:
     """One entry per page, in site order: title, url, chapter title and text."""
     site = get_site()
     entries = []
-    for page in site.pageset().all():
+    for page in language_pages().all():  # the index of the language being served
         entries.append(
             {
                 "title": page.title,

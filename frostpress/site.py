@@ -17,9 +17,10 @@ from flask import Flask, current_app, has_request_context, request
 from frostpress.cache import DiskCache
 from frostpress.config import Settings
 from frostpress.errors import ContentError
+from frostpress.languages import build_site_pageset
 from frostpress.limits import bounded_render
 from frostpress.markdown import MarkdownRenderer, Rendered
-from frostpress.pages import Page, PageMemo, PageSet, build_pageset, load_pages
+from frostpress.pages import Page, PageMemo, PageSet, load_pages
 
 #: A URL generator yields ``(endpoint, values)`` pairs, as Frozen-Flask's generators do.
 Generator = Callable[[], Iterable[tuple[str, dict[str, Any]]]]
@@ -104,7 +105,8 @@ class Site:
                 self._stale = False
             found = self._pagesets.get(drafts)
             if found is None:
-                found = self._pagesets[drafts] = build_pageset(self._pages, drafts=drafts)
+                found = build_site_pageset(self._pages, self.settings, drafts=drafts)
+                self._pagesets[drafts] = found
             return found
 
     def mark_stale(self) -> None:

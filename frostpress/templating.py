@@ -14,6 +14,7 @@ from markupsafe import Markup
 from frostpress.assets import asset_url
 from frostpress.logs import log
 from frostpress.pages import Chapter, Page, PageSet, display_path
+from frostpress.serving_language import current_language, language_pages, site_languages_of
 from frostpress.site import current_record, get_site
 from frostpress.template_errors import undefined_hint
 from frostpress.theme import THEME_DIR
@@ -27,9 +28,12 @@ class SiteContext:
     name: str
     url: str
     description: str
-    language: str
-    pages: PageSet
+    language: str  # the BCP 47 tag of the language being served
+    pages: PageSet  # the pages of that language
     page_toc: bool
+    #: ``rtl`` or ``ltr`` on a site in several languages or in a right-to-left one, else ''.
+    direction: str = ""
+    multilingual: bool = False
 
     @property
     def chapters(self) -> list[Chapter]:
@@ -70,9 +74,12 @@ def sidebar(context: jinja2.runtime.Context) -> Markup:
     page = context.get("page")
     chapter = context.get("chapter")
     record = current_record()
+    lang = current_language().code
+    loose = None if lang == site_languages_of().default else f"{lang}/"
     key = (
         request.script_root,
-        chapter.key if isinstance(chapter, Chapter) else None,
+        # pages outside chapters: one navigation per language, None (default) or 'fr/'
+        chapter.key if isinstance(chapter, Chapter) else loose,
         record is None,  # drafts are listed in the preview only
     )
     # The page index this page is rendered from: when the sources change during the request,
@@ -132,13 +139,18 @@ def init_templating(app: Flask) -> None:
     def inject_site() -> dict[str, Any]:
         site = get_site()
         s = site.settings
+        language = current_language()
+        multilingual = site_languages_of().multilingual
+        rtl = language.direction == "rtl"
         return {
             "site": SiteContext(
                 name=s.site_name,
                 url=s.site_url,
                 description=s.site_description,
-                language=s.language,
-                pages=site.pageset(),
+                language=language.tag,
+                pages=language_pages(),
                 page_toc=s.page_toc,
+                direction=language.direction if multilingual or rtl else "",
+                multilingual=multilingual,
             )
         }

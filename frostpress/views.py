@@ -31,6 +31,7 @@ from frostpress.errors import ContentError
 from frostpress.logs import log
 from frostpress.markdown import PAGE_LINK_RE, unsafe_link_warnings
 from frostpress.pages import Page, _meta_line, display_path, read_text
+from frostpress.serving_language import language_pages, use_language
 from frostpress.site import Site, get_site
 from frostpress.template_errors import did_you_mean, template_names
 from frostpress.theme import THEME_DIR
@@ -59,7 +60,10 @@ def page_url(page: Page | None) -> str:
     key = (request.script_root, page.slug)
     url = site.memo.urls.get(key)
     if url is None:
-        url = url_for("pages.index") if page.slug == "" else url_for("pages.page", slug=page.slug)
+        if page.slug == "" or page.home_of:  # lang=None: the default language's home
+            url = url_for("pages.index", lang=page.home_of or None)
+        else:
+            url = url_for("pages.page", slug=page.slug)
         site.memo.urls[key] = url
     return url
 
@@ -90,7 +94,8 @@ def render_page(page: Page, status: int = 200) -> tuple[str, int]:
     rendered = site.rendered(page)
     for warning in unsafe_link_warnings(display_path(page.source), page.body_line, rendered):
         log.warning("%s", warning)
-    pages = site.pageset()
+    use_language(page)
+    pages = language_pages()
     template = str(page.meta.get("template") or "page.html")
     context: dict[str, Any] = {
         "page": page,
@@ -114,7 +119,7 @@ def render_page(page: Page, status: int = 200) -> tuple[str, int]:
 
 
 def index() -> tuple[str, int]:
-    pages = get_site().pageset()
+    pages = language_pages()
     if pages.home is not None:
         return render_page(pages.home)
     return render_template("index.html"), 200
@@ -127,7 +132,7 @@ def not_found_page() -> tuple[str, int]:
 
 def page_view(slug: str) -> tuple[str, int]:
     page = get_site().pageset().get(slug)
-    if page is None or page.slug == "":
+    if page is None or page.slug == "" or page.home_of:
         abort(404)
     return render_page(page)
 

@@ -48,6 +48,9 @@ def test_the_home_page_has_no_empty_previous_next_bar(tmp_path: Path) -> None:
 def test_the_theme_toggle_says_what_it_does(tmp_path: Path) -> None:
     site = frozen(tmp_path)
     html = (site / "index.html").read_text()
-    assert '<button type="button" class="theme-toggle">Switch to dark mode</button>' in html
+    assert (
+        '<button type="button" class="theme-toggle" data-to-dark="Switch to dark mode" '
+        'data-to-light="Switch to light mode">Switch to dark mode</button>'
+    ) in html
     script = next((site / "static").glob("frostpress.*.js")).read_text()
-    assert '"Switch to light mode" : "Switch to dark mode"' in script
+    assert "button.textContent = isDark() ? toLight : toDark;" in script

@@ -22,9 +22,9 @@
     var button = document.querySelector(".theme-toggle");
     if (!button) { return; }
     /* The label says what a click does: "Switch to light mode" while the page is dark. */
-    function show() {
-      button.textContent = isDark() ? "Switch to light mode" : "Switch to dark mode";
-    }
+    var toDark = button.getAttribute("data-to-dark") || "Switch to dark mode";
+    var toLight = button.getAttribute("data-to-light") || "Switch to light mode";
+    function show() { button.textContent = isDark() ? toLight : toDark; }
     button.addEventListener("click", function () {
       var want = isDark() ? "light" : "dark";
       var system = systemDark && systemDark.matches ? "dark" : "light";
