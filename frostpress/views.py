@@ -6,7 +6,16 @@ import mimetypes
 from collections.abc import Iterator
 from typing import Any
 
-from flask import Blueprint, Response, abort, render_template, request, send_from_directory, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    render_template,
+    request,
+    send_from_directory,
+    url_for,
+)
 from jinja2 import TemplateNotFound
 from markupsafe import Markup
 
@@ -21,9 +30,10 @@ from frostpress.config import Settings
 from frostpress.errors import ContentError
 from frostpress.logs import log
 from frostpress.markdown import PAGE_LINK_RE, unsafe_link_warnings
-from frostpress.pages import Page, display_path
+from frostpress.pages import Page, _meta_line, display_path, read_text
 from frostpress.serving_language import language_pages, use_language
 from frostpress.site import Site, get_site
+from frostpress.template_errors import did_you_mean, template_names
 from frostpress.theme import THEME_DIR
 
 
@@ -100,8 +110,11 @@ def render_page(page: Page, status: int = 200) -> tuple[str, int]:
     except TemplateNotFound as exc:
         if exc.name != template:
             raise
-        raise ContentError(
-            display_path(page.source), f"template {template!r} not found", 1
+        names = template_names(current_app.jinja_env)
+        raise ContentError(  # at the line of the template key
+            display_path(page.source),
+            f"template {template!r} not found{did_you_mean(template, names)}",
+            _meta_line(read_text(page.source), "template", 1),
         ) from None
 
 

@@ -143,11 +143,11 @@ def served(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
 
     seen: dict[str, Any] = {}
 
-    def fake_run_simple(host: str, port: int, app: Any, **options: Any) -> None:
-        seen.update(host=host, port=port, **options)
+    def fake_serve(app: Any, host: str, port: int, fd: int, debug: bool) -> None:
+        seen.update(host=host, port=port, use_debugger=debug)
 
-    monkeypatch.setattr(preview, "run_simple", fake_run_simple)
-    monkeypatch.setattr(preview, "watch_sources", lambda site: None)
+    monkeypatch.setattr(preview, "child_fd", lambda: 3)  # as in the serving process
+    monkeypatch.setattr(preview, "serve", fake_serve)
     return seen
 
 
@@ -655,7 +655,7 @@ def test_a_mount_point_output_swaps_its_contents(
     # A container volume cannot be renamed: its contents are swapped instead.
     monkeypatch.setattr(outdir, "contents_swap", lambda dest: True)
     (root / "content" / "03-new.md").write_text("title: New\n\nNew page.\n")
-    freeze_site(create_app(root, SITE_NAME="Test site"), jobs=1)
+    freeze_site(create_app(root, SITE_NAME="Test site", SITE_URL="https://example.org/"), jobs=1)
     second = tree(root / "site")
     assert (root / "site").stat().st_ino == inode  # the same folder
     added = set(second) - set(first)  # the page, and its part of the search index

@@ -158,8 +158,9 @@ def test_two_freezes_of_the_same_input_are_byte_identical(tmp_path: Path) -> Non
 
 def test_parallel_freeze_equals_serial_freeze(tmp_path: Path) -> None:
     root = write_site(tmp_path / "proj", many_pages(100))
-    serial = create_app(root, OUTPUT_DIR="serial", CACHE_DIR=".cache-serial")
-    parallel = create_app(root, OUTPUT_DIR="parallel", CACHE_DIR=".cache-parallel")
+    url = "https://example.org/"
+    serial = create_app(root, SITE_URL=url, OUTPUT_DIR="serial", CACHE_DIR=".cache-serial")
+    parallel = create_app(root, SITE_URL=url, OUTPUT_DIR="parallel", CACHE_DIR=".cache-parallel")
     one = freeze_site(serial, jobs=1, clean=True)
     two = freeze_site(parallel, jobs=2, clean=True)
     assert (one.jobs, two.jobs) == (1, 2)

@@ -222,7 +222,7 @@ def test_template_key_chooses_the_template(tmp_path: Path) -> None:
 def test_missing_template_names_the_page(tmp_path: Path) -> None:
     client = site_client(tmp_path, {"content/p.md": "title: P\ntemplate: nope.html\n\n"})
     html = text(client, "/p.html", status=500)
-    assert "content/p.md:1: template &#39;nope.html&#39; not found" in html
+    assert "content/p.md:2: template &#39;nope.html&#39; not found" in html
 
 
 def test_template_error_names_template_file_and_line(tmp_path: Path) -> None:
@@ -271,4 +271,4 @@ def test_a_site_template_extends_the_theme_template_of_the_same_name(tmp_path: P
     )
     html = text(client, "/a.html")
     assert "<p>My own footer</p>" in html
-    assert "Body text." in html and 'class="prev-next"' in html  # the theme's page, kept
+    assert "Body text." in html and '<article class="page">' in html  # the theme's page, kept

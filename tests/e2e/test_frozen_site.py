@@ -51,11 +51,11 @@ def test_dark_mode_toggle_is_remembered(browser: Any, site_url: str) -> None:
     page = context.new_page()
     page.goto(site_url + "/intro/welcome.html")
     light_bg = page.evaluate("getComputedStyle(document.body).backgroundColor")
-    toggle = page.get_by_role("button", name="Dark mode")
-    expect(toggle).to_have_attribute("aria-pressed", "false")
+    toggle = page.locator(".theme-toggle")
+    expect(toggle).to_have_accessible_name("Switch to dark mode")
     toggle.click()
     expect(page.locator("html")).to_have_attribute("data-theme", "dark")
-    expect(toggle).to_have_attribute("aria-pressed", "true")
+    expect(toggle).to_have_accessible_name("Switch to light mode")
     dark_bg = page.evaluate("getComputedStyle(document.body).backgroundColor")
     assert dark_bg != light_bg
     page.goto(site_url + "/setup.html")
@@ -68,7 +68,7 @@ def test_dark_mode_follows_the_system_without_a_choice(browser: Any, site_url: s
     context = browser.new_context(color_scheme="dark")
     page = context.new_page()
     page.goto(site_url + "/")
-    expect(page.get_by_role("button", name="Dark mode")).to_have_attribute("aria-pressed", "true")
+    expect(page.get_by_role("button", name="Switch to light mode")).to_be_visible()
     assert page.evaluate("getComputedStyle(document.body).backgroundColor") == "rgb(13, 17, 23)"
     context.close()
 

@@ -1,6 +1,7 @@
 /* Frostpress theme: small enhancements; every page works without them.
    - dark-mode toggle, remembered in localStorage (the system setting rules until then)
-   - the sidebar as a menu on narrow screens
+   - the sidebar as a menu on narrow screens, scrolled to the current page
+     when it is taller than the window
    - a copy button on code blocks
    - search: frostpress-search.js and the index under /search/, fetched when first used
    - the "On this page" table of contents, following the section being read */
@@ -21,7 +22,10 @@
   function setupThemeToggle() {
     var button = document.querySelector(".theme-toggle");
     if (!button) { return; }
-    function show() { button.setAttribute("aria-pressed", isDark() ? "true" : "false"); }
+    /* The label says what a click does: "Switch to light mode" while the page is dark. */
+    var toDark = button.getAttribute("data-to-dark") || "Switch to dark mode";
+    var toLight = button.getAttribute("data-to-light") || "Switch to light mode";
+    function show() { button.textContent = isDark() ? toLight : toDark; }
     button.addEventListener("click", function () {
       var want = isDark() ? "light" : "dark";
       var system = systemDark && systemDark.matches ? "dark" : "light";
@@ -61,6 +65,19 @@
         button.focus();
       }
     });
+  }
+
+  /* The current page's link is in view in a long sidebar (the sidebar scrolls, the page
+     does not). */
+  function revealCurrentPage() {
+    var sidebar = document.querySelector(".sidebar");
+    var current = sidebar && sidebar.querySelector('[aria-current="page"]');
+    if (!current || sidebar.scrollHeight <= sidebar.clientHeight) { return; }
+    var box = sidebar.getBoundingClientRect();
+    var link = current.getBoundingClientRect();
+    if (link.top < box.top || link.bottom > box.bottom) {
+      sidebar.scrollTop += link.top - box.top - (box.height - link.height) / 2;
+    }
   }
 
   /* ---------------------------------------------------------------- copy buttons */
@@ -239,6 +256,7 @@
 
   setupThemeToggle();
   setupMenu();
+  revealCurrentPage();
   setupCopyButtons();
   setupScrollables();
   setupSearch();
