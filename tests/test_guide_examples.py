@@ -28,7 +28,7 @@ else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
 CONTENT = REPO / "content"
-_FENCE = re.compile(r"^```(\w*)\n(.*?)^```$", re.MULTILINE | re.DOTALL)
+_FENCE = re.compile(r"^```(\w*|\{\.[^}\n]*\})\n(.*?)^```$", re.MULTILINE | re.DOTALL)
 _TEMPLATE_NAME = re.compile(r"templates/([\w-]+\.html)")
 #: Commands the suite does not run, and why (each is exercised another way).
 NOT_RUN = {
@@ -61,7 +61,10 @@ def guide_examples() -> list[Example]:
             line = text.count("\n", 0, m.start()) + 1
             before = text[max(0, m.start() - 400) : m.start()]
             rel = path.relative_to(CONTENT).as_posix()
-            found.append(Example(rel, line, m.group(1), m.group(2), before))
+            lang = m.group(1)
+            if lang.startswith("{."):  # attribute form: {.python linenums="1"}
+                lang = lang[2:].split()[0].rstrip("}")
+            found.append(Example(rel, line, lang, m.group(2), before))
     return found
 
 

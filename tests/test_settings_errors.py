@@ -25,10 +25,10 @@ from conftest import run_build
             "or 'trac'?)",
         ),
         (
-            ["--set", 'MARKDOWN_EXTENSIONS=["toc", "pymdownx.superfences"]'],
+            ["--set", 'MARKDOWN_EXTENSIONS=["toc", "markdown_katex.extension"]'],
             {},
-            "MARKDOWN_EXTENSIONS: Markdown extension 'pymdownx.superfences' is not installed: "
-            "pip install pymdown-extensions (and add it to requirements.txt)",
+            "MARKDOWN_EXTENSIONS: Markdown extension 'markdown_katex.extension' is not installed: "
+            "pip install markdown-katex (and add it to requirements.txt)",
         ),
         (
             ["--set", "MARKDOWN_EXTENSIONS=tabels,toc"],
