@@ -64,9 +64,16 @@ def freeze(out: Path, content: Path | None) -> None:
 
 
 def longest_page(site: Path) -> str:
-    """The URL path of the page with the most text, from the search index."""
-    entries = json.loads((site / "search-index.json").read_text(encoding="utf-8"))
-    return str(max(entries, key=lambda e: len(e["text"]))["url"])
+    """The URL path of the page with the most text, from the search index (the page with
+    the most fragment files, then the most text in its first)."""
+    longest: tuple[int, int, str] = (0, 0, "/")
+    for path in (site / "search" / "p").glob("*-0.json"):
+        part = json.loads(path.read_text(encoding="utf-8"))
+        n = path.name.split("-")[0]
+        parts = len(list(path.parent.glob(f"{n}-*.json")))
+        size = sum(len(piece[2]) for piece in part["pieces"])
+        longest = max(longest, (parts, size, str(part["url"])))
+    return longest[2]
 
 
 def run_lighthouse(url: str, preset: str, out: Path) -> dict[str, Any]:

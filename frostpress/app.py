@@ -17,8 +17,10 @@ from frostpress.config import DEFAULT_MARKDOWN_CONFIGS, env_overrides, make_sett
 from frostpress.errors import ContentError, ContentErrors, FrostpressError
 from frostpress.markdown import MarkdownRenderer
 from frostpress.pages import display_path
+from frostpress.routes import SiteFlask
 from frostpress.search import make_search_blueprint
 from frostpress.site import Site, current_record, register_generator
+from frostpress.template_errors import template_not_found
 from frostpress.templating import init_templating
 from frostpress.views import (
     make_pages_blueprint,
@@ -45,7 +47,7 @@ def create_app(
     merged.update(env_overrides())
     merged.update(overrides or {})
     config = make_settings(root, merged)
-    app = Flask(
+    app = SiteFlask(
         "frostpress_site",
         root_path=str(config.root),
         static_folder=None,
@@ -73,6 +75,7 @@ def create_app(
     init_templating(app)
     app.register_error_handler(NotFound, _not_found)
     app.register_error_handler(Exception, _render_error)
+    app.seal_builtin_routes()  # a site route with a built-in's URL pattern is refused
     return app
 
 
@@ -114,8 +117,8 @@ def describe_error(exc: BaseException) -> ContentError:
     if isinstance(exc, jinja2.TemplateSyntaxError):
         where = display_path(Path(exc.filename)) if exc.filename else exc.name or "<template>"
         return ContentError(where, exc.message or "", exc.lineno)
-    if isinstance(exc, jinja2.TemplateNotFound):
-        return ContentError(str(exc.name), "template not found")
+    if isinstance(exc, jinja2.TemplateNotFound):  # at the template that extends it
+        return template_not_found(exc, current_app.jinja_env)
     # Jinja runtime errors: the innermost frame that is template code names file and line.
     for frame, lineno in reversed(list(traceback.walk_tb(exc.__traceback__))):
         filename = frame.f_code.co_filename

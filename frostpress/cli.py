@@ -285,12 +285,24 @@ def new(content: str | None, pairs: tuple[str, ...], title: str, chapter: str | 
 @click.command()
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--name", help="Site name (default: from the folder name).")
-def init(directory: Path, name: str | None) -> None:
+@click.option(
+    "--site-url",
+    metavar="URL",
+    help="The address the site will be published at, e.g. https://example.org/ "
+    "(asked for on a terminal; it can be set later in build.py).",
+)
+def init(directory: Path, name: str | None, site_url: str | None) -> None:
     """Create a working site in DIRECTORY (new or empty)."""
     from frostpress.scaffold import init_site
 
+    if site_url is None and sys.stdin.isatty():
+        site_url = click.prompt(
+            "Address the site will be published at (Enter to set it later)",
+            default="",
+            show_default=False,
+        )
     try:
-        init_site(directory, name)
+        init_site(directory, name, site_url or "")
     except FrostpressError as exc:
         _fail(exc)
     click.echo(

@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 from frostpress.errors import SettingsError
 from frostpress.languages import check_language_settings
 from frostpress.pages import unsafe_character
+from frostpress.settings_checks import markdown_problems, pygments_problems
 from frostpress.theme import THEME_DIR
 
 ENV_PREFIX = "FROSTPRESS_"
@@ -35,6 +36,8 @@ DEFAULT_MARKDOWN_EXTENSIONS: tuple[str, ...] = (
 DEFAULT_MARKDOWN_CONFIGS: dict[str, dict[str, Any]] = {
     "codehilite": {"css_class": "highlight", "guess_lang": False},
     "toc": {"permalink": True, "permalink_title": "Link to this section"},
+    # Tabs as the theme styles them (radio buttons before the labels), when enabled.
+    "pymdownx.tabbed": {"alternate_style": True},
 }
 
 
@@ -71,6 +74,10 @@ class Settings:
     translation_key: str = "translationKey"
     theme_words: Mapping[str, Mapping[str, str]] | None = None
     date_format: str = ""
+    #: The repository of the site, for "Edit this page" links ('' for none).
+    repo_url: str = ""
+    #: Where the content folder is edited, from repo_url, or a whole URL.
+    edit_uri: str = "edit/main/content/"
 
     @property
     def base_path(self) -> str:
@@ -124,14 +131,32 @@ def parse_value(text: str) -> Any:
 
 
 def env_overrides(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
-    """Settings given as ``FROSTPRESS_<NAME>`` environment variables."""
+    """Settings given as ``FROSTPRESS_<NAME>`` environment variables. A ``FROSTPRESS_``
+    variable one typo away from a setting's name is kept under its own name, so that
+    ``make_settings`` reports it; other ``FROSTPRESS_`` variables are not settings."""
     environ = os.environ if environ is None else environ
-    known = set(setting_names())
+    known = setting_names()
     out: dict[str, Any] = {}
     for key, value in environ.items():
-        if key.startswith(ENV_PREFIX) and key[len(ENV_PREFIX) :] in known:
-            out[key[len(ENV_PREFIX) :]] = parse_value(value)
+        if not key.startswith(ENV_PREFIX):
+            continue
+        name = key[len(ENV_PREFIX) :]
+        if name in known:
+            out[name] = parse_value(value)
+        elif difflib.get_close_matches(name, known, n=1, cutoff=0.85):
+            out[key] = value
     return out
+
+
+def _unknown(name: str) -> str:
+    """``unknown setting SITE_NAM (did you mean SITE_NAME?)``; for an environment variable,
+    ``unknown environment variable FROSTPRESS_SITE_NAM (did you mean FROSTPRESS_SITE_NAME?)``."""
+    if name.startswith(ENV_PREFIX):
+        close = difflib.get_close_matches(name, [ENV_PREFIX + n for n in setting_names()], n=1)
+        return f"unknown environment variable {name} (did you mean {close[0]}?)"
+    close = difflib.get_close_matches(name.upper(), setting_names(), n=1)
+    hint = f" (did you mean {close[0]}?)" if close else ""
+    return f"unknown setting {name}{hint}"
 
 
 def make_settings(root: str | Path, given: Mapping[str, Any]) -> Settings:
@@ -143,14 +168,17 @@ def make_settings(root: str | Path, given: Mapping[str, Any]) -> Settings:
     for name, value in given.items():
         key = str(name).lower()
         if key not in known:
-            close = difflib.get_close_matches(str(name).upper(), setting_names(), n=1)
-            hint = f" (did you mean {close[0]}?)" if close else ""
-            problems.append(f"unknown setting {name}{hint}")
+            problems.append(_unknown(str(name)))
             continue
         try:
             values[key] = _coerce(key, value, root)
         except (TypeError, ValueError) as exc:
             problems.append(f"{key.upper()}: {exc}")
+    problems += pygments_problems(values)
+    problems += markdown_problems(
+        values.get("markdown_extensions", DEFAULT_MARKDOWN_EXTENSIONS),
+        values.get("markdown_extension_configs"),
+    )
     problems += check_language_settings(values)
     if problems:
         raise SettingsError(problems)
@@ -206,7 +234,7 @@ def _coerce(key: str, value: Any, root: Path) -> Any:
         if value not in _CHOICES[key]:
             raise ValueError(f"expected one of {', '.join(_CHOICES[key])}, got {value!r}")
         return value
-    if key == "site_url":
+    if key in ("site_url", "repo_url"):
         if not isinstance(value, str):
             raise TypeError(f"expected a URL, got {value!r}")
         if value and not (value.startswith(("http://", "https://")) and urlsplit(value).netloc):

@@ -10,9 +10,12 @@ from urllib.parse import quote
 from flask import Blueprint, Flask, Response, abort, render_template, request
 
 from frostpress.assets import fingerprinted_names, static_names
+from frostpress.csp import Needs, blocked_message, policy, scan
 from frostpress.errors import ContentError, ContentErrors
+from frostpress.links import source_line
+from frostpress.logs import log
 from frostpress.pages import Page, PageSet, _meta_line, display_path, read_text
-from frostpress.site import get_site, register_generator
+from frostpress.site import Site, current_record, get_site, register_generator
 from frostpress.views import page_url
 
 #: Endpoints with arguments whose URLs Frostpress generates itself while freezing.
@@ -94,6 +97,28 @@ def redirects_file() -> Response:
     return Response(text, mimetype="text/plain")
 
 
+def content_policy(site: Site) -> tuple[str, list[str]]:
+    """The Content-Security-Policy the published pages' own HTML needs, and a message (file
+    and line) for each thing in it the policy keeps blocked. Only bodies whose text may hold
+    such HTML are rendered to find out; every page counts as read (an edit may change it)."""
+    needs = Needs()
+    blocked: list[str] = []
+    record = current_record()
+    for page in site.pageset().all():
+        if record is not None:
+            record.bodies.add(page.slug)
+        if not page.may_need_policy:  # known when the page was read: no second read
+            continue
+        for finding in scan(site.rendered(page).html):
+            if finding.kind != "blocked":
+                needs.add(finding)
+                continue
+            text = read_text(page.source)
+            line = source_line(text, finding.snippet) or page.body_line
+            blocked.append(f"{display_path(page.source)}:{line}: {blocked_message(finding)}")
+    return policy(needs), list(dict.fromkeys(blocked))
+
+
 def host_path(path: str) -> str:
     """A URL path as one field of a host file line: percent-encoded, so that no space, line
     break or character outside printable ASCII can start another field or rule."""
@@ -101,11 +126,14 @@ def host_path(path: str) -> str:
 
 
 def headers_file() -> Response:
-    """``_headers`` in Netlify's format: security headers for every path, short caching for
-    pages, and a year for fingerprinted assets."""
+    """``_headers`` in Netlify's format: security headers for every path (a policy shaped to
+    the content), short caching for pages, and a year for fingerprinted assets."""
     site = get_site()
     names = fingerprinted_names(site, static_names(site))
-    text = render_template("_headers.txt", fingerprinted=names)
+    csp, blocked = content_policy(site)
+    for message in blocked:
+        log.warning("%s", message)
+    text = render_template("_headers.txt", fingerprinted=names, content_security_policy=csp)
     return Response(text, mimetype="text/plain")
 
 

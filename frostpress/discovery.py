@@ -77,12 +77,19 @@ def dated_pages(pages: PageSet) -> list[Page]:
 
 
 def absolute_url(url: str) -> str:
-    """A URL from ``url_for`` made absolute with SITE_URL (or the request's host)."""
+    """A URL from ``url_for`` made absolute with SITE_URL. Without SITE_URL it stays as it
+    is: a frozen file must never point at the host that happened to freeze it."""
     site_url = get_site().settings.site_url
     if site_url:
         path = url[len(request.script_root) :] if url.startswith(request.script_root) else url
         return site_url.rstrip("/") + path
-    return request.host_url.rstrip("/") + url
+    return url
+
+
+def has_feed() -> bool:
+    """True when feed.xml is published and lists at least one page (templates link it)."""
+    site = get_site()
+    return bool(site.settings.site_url) and bool(dated_pages(site.pageset()))
 
 
 def canonical_url() -> str:
@@ -105,8 +112,9 @@ def tag_url(name: str) -> str:
 
 
 def iso_datetime(day: datetime.date | None) -> str:
-    """``2024-05-01T00:00:00Z`` (Atom wants a date-time)."""
-    return f"{(day or datetime.date(1970, 1, 1)).isoformat()}T00:00:00Z"
+    """``2024-05-01T00:00:00Z`` (Atom wants a date-time); today for a feed without any
+    dated page (such a feed is not linked from the pages)."""
+    return f"{(day or datetime.date.today()).isoformat()}T00:00:00Z"
 
 
 def table_of_contents() -> tuple[str, int]:
@@ -161,9 +169,10 @@ def init_app(app: Flask) -> None:
     bp.add_url_rule(settings.page_path(TOC_SLUG), "table_of_contents", table_of_contents)
     bp.add_url_rule(settings.page_path("tags"), "tags", tags_index)
     bp.add_url_rule(settings.page_path("tags/<tag>"), "tag", tag_view)
-    bp.add_url_rule("/sitemap.xml", "sitemap", sitemap)
     bp.add_url_rule("/robots.txt", "robots", robots)
-    bp.add_url_rule("/feed.xml", "feed", feed)
+    if get_site(app).settings.site_url:  # both need full URLs: without SITE_URL, neither
+        bp.add_url_rule("/sitemap.xml", "sitemap", sitemap)
+        bp.add_url_rule("/feed.xml", "feed", feed)
     app.register_blueprint(bp)
     register_generator(app, tag_tasks, ("site.tag",))
     app.jinja_env.globals.update(
@@ -173,4 +182,5 @@ def init_app(app: Flask) -> None:
         tag_url=tag_url,
         iso_datetime=iso_datetime,
         page_url=page_url,
+        has_feed=has_feed,
     )

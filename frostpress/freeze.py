@@ -21,6 +21,7 @@ from typing import Any, Protocol
 from flask import Flask
 
 from frostpress import outdir
+from frostpress.advice import site_warnings
 from frostpress.errors import ContentError, ContentErrors
 from frostpress.links import LinkProblem, LinkSummary, ids_reader, problems_from
 from frostpress.lock import build_lock
@@ -159,6 +160,8 @@ class Freeze:
         self.site.mark_stale()
         pages = self.site.pageset(drafts=False)
         self.report.pages = len(pages.all())
+        for message in site_warnings(self.site, pages):  # misspelt keys, no SITE_URL
+            log.warning("%s", message)
         if self.clean:  # nothing cached before this build is read; what it renders is cached anew
             self.site.cache.clear()
 

@@ -5,7 +5,8 @@ Four forms are understood:
 * ``---`` fenced YAML (must be a mapping; integers are read as YAML 1.2 decimals,
   so ``0403`` is 403, never octal),
 * ``+++`` fenced TOML,
-* MultiMarkdown/Pelican ``key: value`` lines up to the first blank line,
+* MultiMarkdown/Pelican ``key: value`` lines up to the first blank line (every line
+  before it a key or a continuation; otherwise the file has no front matter),
 * nothing at all.
 """
 
@@ -19,6 +20,7 @@ from typing import Any
 import yaml
 
 from frostpress.errors import ContentError
+from frostpress.metakeys import TEXT_KEYS
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -151,7 +153,9 @@ def _children(node: yaml.Node) -> list[yaml.Node]:
 
 
 def _load_yaml(block: str) -> Any:
-    """``yaml.load`` with the expansion of aliases bounded (see MAX_YAML_NODES)."""
+    """``yaml.load`` with the expansion of aliases bounded (see MAX_YAML_NODES); the values
+    of text keys (``TEXT_KEYS``) keep the text the author typed: YAML 1.1 would read
+    ``title: Yes`` as true and ``title: 3.10`` as 3.1."""
     loader = _Yaml12Loader(block)
     try:
         node = loader.get_single_node()
@@ -162,9 +166,26 @@ def _load_yaml(block: str) -> Any:
                 f"front matter expands to more than {MAX_YAML_NODES} values through its "
                 "aliases (*name); write the values out"
             )
-        return loader.construct_document(node)
+        data = loader.construct_document(node)
+        if isinstance(node, yaml.MappingNode) and isinstance(data, dict):
+            for key_node, value_node in node.value:
+                key = key_node.value
+                if isinstance(key, str) and key.lower() in TEXT_KEYS and key in data:
+                    data[key] = _as_typed_text(value_node, data[key])
+        return data
     finally:
         loader.dispose()
+
+
+def _as_typed_text(node: yaml.Node, value: Any) -> Any:
+    """The text of a plain scalar as written (or of each item of a list of them)."""
+    if isinstance(node, yaml.ScalarNode):
+        if node.tag == "tag:yaml.org,2002:null" or value is None:
+            return None
+        return node.value if not isinstance(value, str) else value
+    if isinstance(node, yaml.SequenceNode) and isinstance(value, list):
+        return [_as_typed_text(n, v) for n, v in zip(node.value, value, strict=True)]
+    return value
 
 
 def _parse_yaml(block: str, source: str) -> dict[str, Any]:
@@ -199,7 +220,7 @@ _LONG_INT = re.compile(rf"[0-9_]{{{MAX_INT_DIGITS + 1},}}")
 
 def _parse_toml(block: str, source: str) -> dict[str, Any]:
     try:
-        return tomllib.loads(block)
+        data = tomllib.loads(block)
     except tomllib.TOMLDecodeError as exc:
         msg = str(exc)
         pos = _TOML_POS.search(msg)
@@ -217,6 +238,11 @@ def _parse_toml(block: str, source: str) -> dict[str, Any]:
         if long_int:
             raise ContentError(source, "TOML error: integer is too long", line) from None
         raise ContentError(source, f"TOML error: {exc}", line) from None
+    for key, value in data.items():  # title = 3.10 is the text "3.10", as written
+        if key.lower() in TEXT_KEYS and isinstance(value, (bool, int, float)):
+            m = re.search(rf"^\s*{re.escape(key)}\s*=\s*(.*?)\s*(#.*)?$", block, re.MULTILINE)
+            data[key] = m.group(1) if m else str(value)
+    return data
 
 
 def _split_mmd(text: str) -> FrontMatter:
@@ -241,7 +267,9 @@ def _split_mmd(text: str) -> FrontMatter:
         else:
             more = _MMD_MORE.match(line)
             if key is None or not more:
-                break  # not a header line: the rest is body, as in Python-Markdown
+                # Not a header line before the blank line that ends a header: the first
+                # line ("Note: ...") was text, and the whole file is body.
+                return FrontMatter({}, text, 1, "none")
             meta[key] = f"{meta[key]} {more.group('value').strip()}".strip()
         pos = end + 1
         line_no += 1

@@ -48,6 +48,8 @@ LANGUAGE_ENDPOINTS = (
     "site.tag",
     "site.feed",
     "search.index",
+    "search.shard",
+    "search.fragment",
 )
 
 
@@ -200,13 +202,13 @@ def language_tasks(app: Flask) -> Iterable[tuple[str, dict[str, Any]]]:
     other routes without arguments, whose endpoints these tasks name."""
     state = site_languages_of(app)  # the default language's routes have no prefix
     pages = get_site(app).pageset(drafts=False)
-    for code, subset in pages.languages.items():
+    own = [e for e in LANGUAGE_ENDPOINTS if e != "site.tag" and not e.startswith("search.")]
+    for code, subset in pages.languages.items():  # (the search index has its own tasks)
         if code == state.default:
-            yield from ((e, {}) for e in LANGUAGE_ENDPOINTS[2:] if e != "site.tag")
+            yield from ((e, {}) for e in own[2:])
             continue
-        for endpoint in LANGUAGE_ENDPOINTS:
-            if endpoint != "site.tag":
-                yield endpoint, {"lang": code}
+        for endpoint in own:
+            yield endpoint, {"lang": code}
         for slug in collect_tags(subset):
             yield "site.tag", {"tag": slug, "lang": code}
 

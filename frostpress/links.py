@@ -354,8 +354,9 @@ def output_url(rel: str, base_path: str) -> str:
 def source_line(source_text: str, url: str, base_path: str = "", loose: bool = False) -> int | None:
     """The line in a source (Markdown or template) where ``url`` is written: tried as is,
     without the base path and without a '#fragment'; then a static asset by its name in quotes
-    (a template's ``asset_url('x.css')``); with ``loose``, by its last path segment too (a
-    link written to a ``.md`` source). None when the source does not contain it."""
+    (a template's ``asset_url('x.css')``); with ``loose``, by its last path segment or its
+    '#fragment' too (a link written to a ``.md`` source). None when the source does not
+    contain it."""
     candidates = [url]
     if base_path and url.startswith(base_path + "/"):
         candidates.append(url[len(base_path) :])
@@ -367,6 +368,9 @@ def source_line(source_text: str, url: str, base_path: str = "", loose: bool = F
     last = path.rstrip("/").rsplit("/", 1)[-1]
     if loose and len(last) >= 3:
         candidates.append(last)
+    fragment = url.partition("#")[2]
+    if loose and len(fragment) >= 2:  # a link to a source file: [b](b.md#part) -> /b.html#part
+        candidates.append(f"#{fragment}")
     for candidate in candidates:
         if not candidate:
             continue

@@ -22,6 +22,7 @@ from markdown.treeprocessors import Treeprocessor
 from pygments.formatters import HtmlFormatter
 
 from frostpress.pages import SOURCE_SUFFIXES
+from frostpress.reading import ReadingMarkupExtension
 
 #: Links to other sources are written as ``frostpress-page:<rel>#fragment`` in cached HTML
 #: and resolved to URLs (through url_for) when a page is served.
@@ -79,7 +80,7 @@ def unsafe_link_warnings(source: str, body_line: int, rendered: Rendered) -> lis
     ]
 
 
-_HEADERLINK = re.compile(r'<a class="headerlink"[^>]*>.*?</a>', re.DOTALL)
+_HEADERLINK = re.compile(r'<a\b[^>]*\bclass="headerlink"[^>]*>.*?</a>', re.DOTALL)
 _SKIPPED = re.compile(r"<(script|style)\b.*?</\1\s*>", re.DOTALL | re.IGNORECASE)
 _BLOCK_TAG = re.compile(
     r"</?(?:p|div|h[1-6]|li|ul|ol|dl|dt|dd|pre|table|thead|tbody|tr|td|th|br|hr|blockquote"
@@ -189,7 +190,7 @@ class MarkdownRenderer:
         inst = instances.get(extensions)
         if inst is None:
             inst = md_lib.Markdown(
-                extensions=[*extensions, _SourceLinksExtension()],
+                extensions=[*extensions, _SourceLinksExtension(), ReadingMarkupExtension()],
                 extension_configs={k: v for k, v in self.configs.items() if k in extensions},
                 output_format="html",
             )

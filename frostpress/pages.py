@@ -6,6 +6,7 @@ import dataclasses
 import datetime
 import errno
 import hashlib
+import html
 import json
 import os
 import posixpath
@@ -18,8 +19,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from frostpress.csp import MAY_NEED
 from frostpress.errors import ContentError, ContentErrors
 from frostpress.frontmatter import FrontMatter, split
+from frostpress.metakeys import (
+    DISPLAY_TEXT_KEYS,
+    KNOWN_KEYS,
+    PATH_TEXT_KEYS,
+    TEXT_LIST_KEYS,
+    decode_references,
+    misspelt,
+)
 from frostpress.pagememo import PageMemo, StatKey, stat_key, trusted
 
 SOURCE_SUFFIXES = (".md", ".markdown")
@@ -30,6 +40,10 @@ _SLUG_SEGMENT = re.compile(r"^[A-Za-z0-9_-]+$")
 _ORDER_PREFIX = re.compile(r"^\d+[-_.\s]+(?=.)")
 _NOT_SLUG = re.compile(r"[^A-Za-z0-9_-]+")
 _H1 = re.compile(r"^#\s+(.+?)\s*#*\s*$", re.MULTILINE)
+_LEADING_H1 = re.compile(
+    r"\A\s*?(?:(?P<atx_line>[ ]{0,3}#[ \t]+(?P<atx>[^\n]*?)(?:[ \t]+#+)?[ \t]*)"
+    r"|(?P<setext_line>(?P<setext>[^\n#<>`|\s][^\n]*)\n[ ]{0,3}=+[ \t]*))(?:\n|\Z)"
+)
 _INT = re.compile(r"^[+-]?\d+$")
 
 
@@ -69,6 +83,15 @@ class Page:
     #: Old URL paths of this page ('/'-separated, starting with '/'), from ``aliases`` and
     #: ``redirect_from``.
     aliases: tuple[str, ...] = ()
+    #: Where the body's leading h1 is written, when it repeats the title (it is then left
+    #: out of the rendered body, so the page has one h1).
+    hidden_h1: tuple[int, int] | None = None
+    #: The body's leading h1 differs from the title: the template shows no h1 of its own.
+    title_in_body: bool = False
+    #: Problems that do not stop the build (misspelt keys), reported as warnings.
+    warnings: tuple[ContentError, ...] = ()
+    #: The body may hold HTML the Content-Security-Policy must allow (see frostpress.csp).
+    may_need_policy: bool = False
     #: The page's language as written in LANGUAGES; '' on a one-language site.
     lang: str = ""
     #: The language whose home page this is, served at ``/<lang>/`` ('' for other pages).
@@ -89,7 +112,9 @@ class Page:
     def read_body(self) -> str:
         """Read the Markdown body from disk: exactly the text that was read and fingerprinted
         when the page was loaded, or a ContentError when the file changed since then (the
-        build then stops and the previous site stays; the next build reads the new text)."""
+        build then stops and the previous site stays; the next build reads the new text).
+        A leading h1 that repeats the title becomes blank lines (line numbers stay those of
+        the file)."""
         raw = read_source(self.source)
         if source_digest(raw) != self.digest:
             raise ContentError(
@@ -99,7 +124,11 @@ class Page:
         text = raw.decode("utf-8-sig")
         if "\r" in text:
             text = text.replace("\r\n", "\n").replace("\r", "\n")
-        return text[self.body_offset :]
+        body = text[self.body_offset :]
+        if self.hidden_h1 is not None:
+            start, end = self.hidden_h1
+            body = body[:start] + "\n" * body.count("\n", start, end) + body[end:]
+        return body
 
 
 _FILE_KINDS = (
@@ -358,39 +387,33 @@ def load_page(path: Path, content_dir: Path, raw: bytes | None = None) -> Page:
     """Read and normalise one source (``raw``: its bytes, when already read). Raises
     ContentError naming the file and line."""
     try:
-        return _load_page(path, content_dir, read_source(path) if raw is None else raw)
+        page = _load_page(path, content_dir, read_source(path) if raw is None else raw)
     except ContentError as exc:  # name the file as the user sees it
         raise ContentError(display_path(path), exc.message, exc.line) from None
     except ContentErrors as exc:
         shown = display_path(path)
         raise ContentErrors([ContentError(shown, e.message, e.line) for e in exc.errors]) from None
+    if page.warnings:
+        shown = display_path(path)
+        page.warnings = tuple(ContentError(shown, w.message, w.line) for w in page.warnings)
+    return page
 
 
-def _page_title(title: Any, fm: FrontMatter, text: str, rel: str, is_index: bool) -> str:
-    """The title from front matter, else the first heading, else the file name."""
-    shown = ""
-    h1 = None
-    if title is None or (isinstance(title, str) and not title.strip()):
-        if fm.form != "none":
-            raise ContentError(shown, "missing title: add a 'title:' line to the front matter", 1)
-        h1 = _H1.search(fm.body)
-        stem = rel.rsplit("/", 1)[-1].rsplit(".", 1)[0]
-        folder = rel.rsplit("/", 2)[-2] if "/" in rel else "Home"
-        title = h1.group(1) if h1 else title_from_name(folder if is_index else stem)
-    elif not isinstance(title, (str, int, float)):
-        raise ContentError(shown, "title must be text", _meta_line(text, "title", 1))
+def _check_title_characters(title: str, fm: FrontMatter, text: str) -> None:
+    """A title with a control character is refused at the line that writes it."""
     bad = unsafe_character(title)
-    if bad:
-        line = _meta_line(text, "title", 1)
-        if h1 is not None:  # the title is the page's first heading
-            line = fm.body_line + fm.body.count("\n", 0, h1.start())
-        raise ContentError(
-            shown,
-            f"title holds the control character {bad}, which feeds and sitemaps cannot "
-            "carry; remove it",
-            line,
-        )
-    return str(title).strip()
+    if not bad:
+        return
+    line = _meta_line(text, "title", 0)
+    if not line:  # the title is the page's first heading
+        at = fm.body.find(title)
+        line = fm.body_line + fm.body.count("\n", 0, at) if at >= 0 else 1
+    raise ContentError(
+        "",
+        f"title holds the control character {bad}, which feeds and sitemaps cannot carry; "
+        "remove it",
+        line,
+    )
 
 
 def _page_slug(explicit: Any, text: str, rel: str, is_index: bool) -> str:
@@ -423,9 +446,14 @@ def _load_page(path: Path, content_dir: Path, raw: bytes) -> Page:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     fm = split(text, shown)
     meta = dict(fm.meta)
+    typos = misspelt(meta)
+    _check_text_keys(meta, text, shown)
+    for key in DISPLAY_TEXT_KEYS & meta.keys():
+        meta[key] = decode_references(meta[key])
     stem = rel.rsplit("/", 1)[-1].rsplit(".", 1)[0]
     is_index = stem in INDEX_STEMS
-    title = _page_title(meta.pop("title", None), fm, text, rel, is_index)
+    title, h1 = _title(meta.pop("title", None), fm, rel, is_index, typos)
+    _check_title_characters(title, fm, text)
     slug = _page_slug(meta.pop("slug", None), text, rel, is_index)
     sortorder = None
     for key in SORT_KEYS:
@@ -440,8 +468,13 @@ def _load_page(path: Path, content_dir: Path, raw: bytes) -> Page:
         chapter_key = rel.split("/", 1)[0]
     if slug == "":
         chapter_key = ""
-    body_offset = len(text) - len(fm.body)
     extras = _normalise_extras(meta, text, shown)
+    warnings = tuple(
+        ContentError(
+            shown, f"unknown key {key!r}: did you mean {known!r}?", _meta_line(text, key, 1)
+        )
+        for key, known in typos.items()
+    )
     return Page(
         source=path,
         rel=rel,
@@ -451,11 +484,88 @@ def _load_page(path: Path, content_dir: Path, raw: bytes) -> Page:
         meta=meta,
         chapter_key=chapter_key,
         body_line=fm.body_line,
-        body_offset=body_offset,
+        body_offset=len(text) - len(fm.body),
         digest=source_digest(raw),
         is_index=is_index,
+        hidden_h1=h1.span if h1 and h1.same else None,
+        title_in_body=bool(h1 and not h1.same),
+        warnings=warnings,
+        may_need_policy=MAY_NEED.search(fm.body) is not None,
         **extras,
     )
+
+
+def _check_text_keys(meta: dict[str, Any], text: str, shown: str) -> None:
+    """Text keys hold text (a title that is a list is a mistake, said at its line)."""
+    for key in sorted((DISPLAY_TEXT_KEYS | PATH_TEXT_KEYS) & meta.keys()):
+        value = meta[key]
+        if value is not None and not isinstance(value, (str, int, float)):
+            kind = "a list" if isinstance(value, list) else f"a {type(value).__name__}"
+            raise ContentError(
+                shown, f"{key} must be text, not {kind} (quote it)", _meta_line(text, key, 1)
+            )
+    for key in sorted(TEXT_LIST_KEYS & meta.keys()):
+        value = meta[key]
+        items = value if isinstance(value, list) else [value]
+        if any(isinstance(v, (dict, list)) for v in items):
+            raise ContentError(
+                shown,
+                f"{key} must be a list of text, like [a, b] or a, b",
+                _meta_line(text, key, 1),
+            )
+
+
+@dataclass(frozen=True)
+class _LeadingH1:
+    text: str
+    span: tuple[int, int]  # where it is written in the body
+    same: bool  # it repeats the title (and is left out of the rendered body)
+
+
+def leading_h1(body: str) -> tuple[str, tuple[int, int]] | None:
+    """The text of an h1 on the body's first non-blank line (``# Title``, or ``Title`` over
+    a line of ``=``), and where it is written."""
+    m = _LEADING_H1.match(body)
+    if m is None:
+        return None
+    name = "atx" if m.group("atx") is not None else "setext"
+    return m.group(name).strip(), m.span(name + "_line")
+
+
+def _title(
+    value: Any, fm: FrontMatter, rel: str, is_index: bool, typos: dict[str, str]
+) -> tuple[str, _LeadingH1 | None]:
+    """The page title and the body's leading h1 (one h1 per page: a leading h1 is the title
+    when the front matter has none, and is not shown twice when it repeats the title)."""
+    found = leading_h1(fm.body)
+    h1 = _LeadingH1(html.unescape(found[0]), found[1], True) if found else None
+    if value is not None and str(value).strip():
+        title = str(value).strip()
+        if h1 is not None and h1.text != title:
+            h1 = _LeadingH1(h1.text, h1.span, False)
+        return title, h1
+    if h1 is not None:
+        return h1.text, h1
+    if fm.form != "none":
+        hint = (
+            f"; did you mean 'title' for {next(k for k, v in typos.items() if v == 'title')!r}?"
+            if "title" in typos.values()
+            else ""
+        )
+        how = (
+            " (a page that starts with a 'Key: text' line and a blank line reads it as front"
+            " matter: put a blank line first to keep it as text)"
+            if fm.form == "mmd" and not (fm.meta.keys() & KNOWN_KEYS)
+            else ""
+        )
+        raise ContentError(
+            "", f"missing title: add a 'title:' line to the front matter{hint}{how}", 1
+        )
+    h1_anywhere = _H1.search(fm.body)
+    if h1_anywhere:
+        return html.unescape(h1_anywhere.group(1)), None
+    folder = rel.rsplit("/", 2)[-2] if "/" in rel else "Home"
+    return title_from_name(folder if is_index else rel.rsplit("/", 1)[-1].rsplit(".", 1)[0]), None
 
 
 def source_digest(raw: bytes) -> str:
@@ -567,6 +677,11 @@ class PageSet:
         if not self.languages:
             return self
         return self.languages.get(lang or "", next(iter(self.languages.values())))
+
+    @property
+    def warnings(self) -> list[str]:
+        """Problems of the pages that do not stop a build (misspelt keys), in file order."""
+        return [str(w) for p in sorted(self.all(), key=lambda p: p.rel) for w in p.warnings]
 
 
 def sort_key(page: Page) -> tuple[bool, int, str]:

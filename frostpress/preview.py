@@ -4,30 +4,40 @@ A watchdog observer follows the content, templates and static folders (the site'
 theme's). Every change marks the page index stale when it is content, and tells every open
 browser page to reload itself through a server-sent event stream. Pages served by the preview
 carry one small script that listens to that stream; frozen pages never do, because the stream
-and the script are routes of the preview only. A change to Python code restarts the server
-(Werkzeug's reloader); the pages notice the new server and reload too.
+and the script are routes of the preview only. A change to the site's own Python restarts the
+server (frostpress.reloader, which watches those files only); the pages notice the new server
+and reload too. Each warning is shown once per version of the sources.
 """
 
 from __future__ import annotations
 
 import html
 import ipaddress
+import logging
+import os
 import re
 import secrets
 import socket
 import sys
 import threading
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, Flask, Response, g, redirect, url_for
+from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from werkzeug.middleware.dispatcher import DispatcherMiddleware
-from werkzeug.serving import is_running_from_reloader, run_simple
+from werkzeug.serving import make_server
 
 from frostpress.errors import ContentErrors, UsageError
+from frostpress.host_headers import forget as forget_host_headers
+from frostpress.host_headers import send_host_headers
+from frostpress.logs import log, to_stderr
 from frostpress.preview_guard import PreviewGuard
+from frostpress.reloader import child_fd, listen, own_python_files, restart_argv, supervise
 from frostpress.site import Site, get_site
+from frostpress.theme import THEME_DIR
 
 #: URL prefix of the preview's own routes (never frozen: only the preview registers them).
 PREVIEW_PREFIX = "/_frostpress"
@@ -119,6 +129,71 @@ def watched_folders(site: Site) -> list[tuple[Path, str]]:
     return out
 
 
+class _Settle:
+    """Tells ``hub`` once a burst of file events has been quiet for SETTLE_SECONDS."""
+
+    def __init__(self, hub: ReloadHub | None) -> None:
+        self.hub = hub
+        self.lock = threading.Lock()
+        self.timer: threading.Timer | None = None
+
+    def poke(self) -> None:
+        with self.lock:
+            if self.timer is not None:
+                self.timer.cancel()
+            self.timer = threading.Timer(SETTLE_SECONDS, self._fire)
+            self.timer.daemon = True
+            self.timer.start()
+
+    def _fire(self) -> None:
+        with self.lock:
+            self.timer = None
+        if self.hub is not None:
+            self.hub.changed()
+
+
+class _Changes(FileSystemEventHandler):
+    """A change in one watched folder: the pages are made anew (and compiled templates
+    forgotten for a template folder); open pages reload once the burst settles."""
+
+    def __init__(
+        self, site: Site, kind: str, settle: _Settle, on_templates: Callable[[], None] | None
+    ) -> None:
+        self.site = site
+        self.kind = kind
+        self.settle = settle
+        self.on_templates = on_templates
+
+    def on_any_event(self, event: FileSystemEvent) -> None:
+        if event.event_type in ("opened", "closed_no_write"):
+            return
+        paths = [event.src_path, getattr(event, "dest_path", "") or ""]
+        names = [Path(str(p)).name for p in paths if p]
+        if names and all(_IGNORED_NAMES.search(n) for n in names):
+            return
+        self.site.mark_stale()  # pages, navigation and asset URLs are made anew
+        if self.kind == "templates" and self.on_templates is not None:
+            self.on_templates()
+        self.settle.poke()
+
+
+class _Appears(FileSystemEventHandler):
+    """Watches a folder's parent until the folder is made, then the folder itself."""
+
+    def __init__(self, folder: Path, observer: Any, changes: _Changes) -> None:
+        self.folder = folder
+        self.observer = observer
+        self.changes = changes
+        self.done = False
+
+    def on_created(self, event: FileSystemEvent) -> None:
+        if self.done or Path(str(event.src_path)) != self.folder or not self.folder.is_dir():
+            return
+        self.done = True
+        self.observer.schedule(self.changes, str(self.folder), recursive=True)
+        self.changes.on_any_event(event)
+
+
 def watch_sources(
     site: Site,
     hub: ReloadHub | None = None,
@@ -126,72 +201,25 @@ def watch_sources(
 ) -> Any:
     """Follow content, templates and static files with watchdog (native file-system events).
 
-    A content change marks the page index stale at once; a template change calls
+    A change marks the page index stale at once; a template change also calls
     ``on_templates`` (the preview forgets compiled templates, so that a new override in the
     site's templates folder is seen). Shortly after a burst of events settles, ``hub`` is
     told so open pages reload. Returns the running observer, or None when there is nothing
     to watch. A folder that does not exist yet is watched for from its parent."""
-    from watchdog.events import FileSystemEvent, FileSystemEventHandler
     from watchdog.observers import Observer
 
-    lock = threading.Lock()
-    timer: list[threading.Timer] = []
-
-    def settle() -> None:
-        with lock:
-            timer.clear()
-        if hub is not None:
-            hub.changed()
-
-    class Handler(FileSystemEventHandler):
-        def __init__(self, kind: str) -> None:
-            self.kind = kind
-
-        def on_any_event(self, event: FileSystemEvent) -> None:
-            if event.event_type in ("opened", "closed_no_write"):
-                return
-            paths = [event.src_path, getattr(event, "dest_path", "") or ""]
-            names = [Path(str(p)).name for p in paths if p]
-            if names and all(_IGNORED_NAMES.search(n) for n in names):
-                return
-            site.mark_stale()  # pages, navigation and asset URLs are made anew
-            if self.kind == "templates" and on_templates is not None:
-                on_templates()
-            with lock:
-                if timer:
-                    timer[0].cancel()
-                    timer.clear()
-                t = threading.Timer(SETTLE_SECONDS, settle)
-                t.daemon = True
-                timer.append(t)
-                t.start()
-
+    settle = _Settle(hub)
     observer = Observer()
     observer.daemon = True
-
-    class Appears(FileSystemEventHandler):
-        """Watches a folder's parent until the folder is made, then the folder itself."""
-
-        def __init__(self, folder: Path, kind: str) -> None:
-            self.folder = folder
-            self.kind = kind
-            self.done = False
-
-        def on_created(self, event: FileSystemEvent) -> None:
-            if self.done or Path(str(event.src_path)) != self.folder or not self.folder.is_dir():
-                return
-            self.done = True
-            handler = Handler(self.kind)
-            observer.schedule(handler, str(self.folder), recursive=True)
-            handler.on_any_event(event)
-
     scheduled = 0
     for folder, kind in watched_folders(site):
+        changes = _Changes(site, kind, settle, on_templates)
         if folder.is_dir():
-            observer.schedule(Handler(kind), str(folder), recursive=True)
+            observer.schedule(changes, str(folder), recursive=True)
             scheduled += 1
         elif folder.parent.is_dir():
-            observer.schedule(Appears(folder, kind), str(folder.parent), recursive=False)
+            appears = _Appears(folder, observer, changes)
+            observer.schedule(appears, str(folder.parent), recursive=False)
             scheduled += 1
     if not scheduled:
         return None
@@ -288,6 +316,7 @@ def forget_templates(app: Flask) -> None:
     cache = app.jinja_env.cache
     if cache is not None:
         cache.clear()
+    forget_host_headers(app)
 
 
 def preview_app(app: Flask, hub: ReloadHub | None = None) -> Any:
@@ -296,6 +325,7 @@ def preview_app(app: Flask, hub: ReloadHub | None = None) -> Any:
     base = get_site(app).settings.base_path
     app.config["TEMPLATES_AUTO_RELOAD"] = True
     app.jinja_env.auto_reload = True
+    send_host_headers(app)  # what the preview shows is what the host will show
     if hub is not None:
         enable_live_reload(app, hub)
     if not base:
@@ -315,8 +345,9 @@ def run_preview(
 ) -> None:
     """Serve the site until Ctrl-C. The debugger is refused on a non-loopback address.
 
-    With ``reload_code``, Werkzeug's reloader runs the server in a child process and starts
-    a new one when Python code changes; only that child reads the content."""
+    With ``reload_code``, this process keeps the socket and runs the server in a child
+    process, started again when the site's own Python changes (see frostpress.reloader);
+    only that child reads the content."""
     if debug and not is_loopback(host):
         raise UsageError(
             f"refusing --debug on {host}: the interactive debugger runs any code a visitor "
@@ -324,28 +355,92 @@ def run_preview(
         )
     app = make_app()
     site = get_site(app)
-    serving = is_running_from_reloader() or not reload_code
+    fd = child_fd()
+    if fd is None:
+        sock = listen(host, port)
+        files = own_python_files(site.settings.root) if reload_code else []
+        print(banner(site, host, port, files), flush=True)
+        if reload_code:
+            sys.exit(supervise(sock, files, restart_argv()))
+        fd = sock.fileno()
+    serve(app, host, port, fd, debug)
+
+
+def banner(site: Site, host: str, port: int, files: list[Path]) -> str:
+    """Frostpress's one line: the address, what is watched, how to stop."""
+    shown = []
+    for folder, _kind in watched_folders(site):
+        if folder.is_dir() and THEME_DIR not in folder.parents:
+            shown.append(_relative(folder) + "/")
+    if files:
+        shown.append(f"{len(files)} Python file{'s' if len(files) != 1 else ''}")
+    watching = ", ".join(shown) if shown else "nothing"
+    url = f"http://{host}:{port}{site.settings.base_path}/"
+    return f" * Previewing {site.settings.site_name} at {url} (watching {watching}; Ctrl+C to stop)"
+
+
+def _relative(path: Path) -> str:
+    try:
+        return os.path.relpath(path)
+    except ValueError:  # pragma: no cover - another drive on Windows
+        return str(path)
+
+
+def serve(app: Flask, host: str, port: int, fd: int, debug: bool) -> None:
+    """Read the pages, follow the sources, and serve on the open socket ``fd``."""
+    site = get_site(app)
     hub = ReloadHub()
-    if serving:
+    try:
+        site.pageset()  # read the index up front: the first request is then quick
+    except ContentErrors as exc:
+        print(exc, file=sys.stderr)
+        print(" * The preview shows these errors until they are fixed.", file=sys.stderr)
+    watch_sources(site, hub, on_templates=lambda: forget_templates(app))
+    wsgi: Any = PreviewGuard(preview_app(app, hub), host, site.settings.preview_hosts)
+    if debug:
+        from werkzeug.debug import DebuggedApplication
+
+        wsgi = DebuggedApplication(wsgi, evalex=True)
+    server = make_server(host, port, wsgi, threaded=True, fd=fd)
+    with to_stderr(), once_per_version(hub):
         try:
-            site.pageset()  # read the index up front: the first request is then quick
-        except ContentErrors as exc:
-            print(exc, file=sys.stderr)
-            print(" * The preview shows these errors until they are fixed.", file=sys.stderr)
-        watch_sources(site, hub, on_templates=lambda: forget_templates(app))
-    if not is_running_from_reloader():
-        base = site.settings.base_path
-        print(f" * Previewing {site.settings.site_name} at http://{host}:{port}{base}/", flush=True)
-    run_simple(
-        host,
-        port,
-        PreviewGuard(preview_app(app, hub), host, site.settings.preview_hosts),
-        use_reloader=reload_code,
-        # The stat reloader checks the imported modules' files once a second. Werkzeug's
-        # watchdog reloader would watch every folder on sys.path recursively (the whole
-        # environment): over a second more before the first response, and a busy core.
-        reloader_type="stat",
-        use_debugger=debug,
-        threaded=True,
-        extra_files=[str(Path(site.settings.root) / "build.py")],
-    )
+            server.serve_forever()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            server.server_close()
+
+
+class _OncePerVersion(logging.Filter):
+    """Each distinct warning is shown once until the sources change: reloading a page does
+    not repeat it, and what is remembered never grows past one version's warnings."""
+
+    def __init__(self, hub: ReloadHub, limit: int = 1000) -> None:
+        super().__init__()
+        self.hub = hub
+        self.limit = limit
+        self.version = hub.version
+        self.seen: set[str] = set()
+        self.lock = threading.Lock()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        with self.lock:
+            if self.hub.version != self.version:
+                self.version, self.seen = self.hub.version, set()
+            if message in self.seen:
+                return False
+            if len(self.seen) < self.limit:
+                self.seen.add(message)
+            return True
+
+
+@contextmanager
+def once_per_version(hub: ReloadHub) -> Iterator[_OncePerVersion]:
+    """Show each warning of the frostpress logger once per version of the sources."""
+    keep = _OncePerVersion(hub)
+    log.addFilter(keep)
+    try:
+        yield keep
+    finally:
+        log.removeFilter(keep)

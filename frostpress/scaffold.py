@@ -8,7 +8,8 @@ import re
 import shutil
 from pathlib import Path
 
-from frostpress.errors import ContentError, UsageError
+from frostpress.config import make_settings
+from frostpress.errors import ContentError, SettingsError, UsageError
 from frostpress.owners import reserved_reason
 from frostpress.pages import (
     SOURCE_SUFFIXES,
@@ -17,18 +18,29 @@ from frostpress.pages import (
     strip_order_prefix,
     unsafe_character,
 )
+from frostpress.version import __version__
 
 STARTER = Path(__file__).parent / "starter"
 _PLACEHOLDER_NAME = '"New Frostpress site"'
+_PLACEHOLDER_URL = 'SITE_URL=""'
 #: Files stored under another name in the package (a dotfile there would be ignored).
 _RENAMED = {"gitignore": ".gitignore"}
 _PREFIX = re.compile(r"^(\d+)[-_.]")
 
 
-def init_site(target: Path, name: str | None = None) -> list[Path]:
-    """Copy the starter site into ``target`` (new or empty); returns the files written."""
+def init_site(target: Path, name: str | None = None, site_url: str = "") -> list[Path]:
+    """Copy the starter site into ``target`` (new or empty); returns the files written.
+
+    ``site_url`` (the address the site will be published at) goes into build.py; the
+    requirements.txt names this version of Frostpress."""
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         raise UsageError(f"{target} already exists and is not empty; choose a new folder")
+    site_url = site_url.strip()
+    if site_url:
+        try:
+            make_settings(target, {"SITE_URL": site_url})
+        except SettingsError as exc:
+            raise UsageError(f"--site-url: {exc.problems[0].partition(': ')[2]}") from None
     site_name = name or target.resolve().name.replace("-", " ").replace("_", " ").title()
     written: list[Path] = []
     for src in sorted(STARTER.rglob("*")):
@@ -38,8 +50,13 @@ def init_site(target: Path, name: str | None = None) -> list[Path]:
         dest = target / rel.parent / _RENAMED.get(rel.name, rel.name)
         dest.parent.mkdir(parents=True, exist_ok=True)
         if rel.as_posix() == "build.py":
+            text = src.read_text(encoding="utf-8").replace(_PLACEHOLDER_NAME, json.dumps(site_name))
+            dest.write_text(
+                text.replace(_PLACEHOLDER_URL, f"SITE_URL={json.dumps(site_url)}"), "utf-8"
+            )
+        elif rel.as_posix() == "requirements.txt":
             text = src.read_text(encoding="utf-8")
-            dest.write_text(text.replace(_PLACEHOLDER_NAME, json.dumps(site_name)), "utf-8")
+            dest.write_text(text.replace("{version}", __version__), "utf-8")
         else:
             shutil.copyfile(src, dest)
         written.append(dest)

@@ -11,12 +11,14 @@ import jinja2
 from flask import Flask, current_app, render_template, request
 from markupsafe import Markup
 
+from frostpress import reading
 from frostpress.assets import asset_url
 from frostpress.fingerprints import depend
 from frostpress.logs import log
 from frostpress.pages import Chapter, Page, PageSet, display_path
 from frostpress.serving_language import current_language, language_pages, site_languages_of
 from frostpress.site import current_record, get_site
+from frostpress.template_errors import undefined_hint
 from frostpress.theme import THEME_DIR
 from frostpress.views import page_url
 
@@ -49,7 +51,8 @@ class ReportingUndefined(jinja2.ChainableUndefined):
 
     def _report(self) -> None:
         where = _template_location()
-        log.warning("%sundefined template variable: %s", where, self._undefined_message)
+        hint = undefined_hint(self, sys._getframe(1))
+        log.warning("%sundefined template variable: %s%s", where, self._undefined_message, hint)
 
     def __str__(self) -> str:
         self._report()
@@ -82,11 +85,16 @@ def sidebar(context: jinja2.runtime.Context) -> Markup:
         record is None,  # drafts are listed in the preview only
     )
     depend(f"nav:{key[1] or ''}")
-    pages = site.pageset()
+    # The page index this page is rendered from: when the sources change during the request,
+    # the navigation must still be made from the same index as the page (and its chapter).
+    shown_site = context.get("site")
+    pages = shown_site.pages if isinstance(shown_site, SiteContext) else site.pageset()
     template = current_app.jinja_env.get_template("_sidebar.html")
     found = site.memo.fragments.get(key)
     if found is not None and found[0] is pages and found[1] is template:
         html = found[2]
+    elif isinstance(shown_site, SiteContext):
+        html = render_template(template, chapter=chapter, site=shown_site)
     else:
         html = render_template(template, chapter=chapter)
         site.memo.fragments[key] = (pages, template, html)
@@ -129,6 +137,7 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     app.jinja_env.globals.update(page_url=page_url, asset_url=asset_url, sidebar=sidebar)
+    app.jinja_env.globals.update(reading.template_globals(get_site(app).settings))
 
     @app.context_processor
     def inject_site() -> dict[str, Any]:

@@ -10,6 +10,7 @@ from flask import (
     Blueprint,
     Response,
     abort,
+    current_app,
     render_template,
     request,
     send_from_directory,
@@ -30,9 +31,10 @@ from frostpress.errors import ContentError
 from frostpress.fingerprints import depend, fine_grained
 from frostpress.logs import log
 from frostpress.markdown import PAGE_LINK_RE, unsafe_link_warnings
-from frostpress.pages import Page, display_path
+from frostpress.pages import Page, _meta_line, display_path, read_text
 from frostpress.serving_language import language_pages, use_language
 from frostpress.site import Site, get_site
+from frostpress.template_errors import did_you_mean, template_names
 from frostpress.theme import THEME_DIR
 
 
@@ -114,8 +116,11 @@ def render_page(page: Page, status: int = 200) -> tuple[str, int]:
     except TemplateNotFound as exc:
         if exc.name != template:
             raise
-        raise ContentError(
-            display_path(page.source), f"template {template!r} not found", 1
+        names = template_names(current_app.jinja_env)
+        raise ContentError(  # at the line of the template key
+            display_path(page.source),
+            f"template {template!r} not found{did_you_mean(template, names)}",
+            _meta_line(read_text(page.source), "template", 1),
         ) from None
 
 

@@ -24,7 +24,12 @@ from pathlib import Path
 from frostpress import create_app, main
 
 def make_app(overrides=None):
-    return create_app(Path(__file__).parent, overrides=overrides, SITE_NAME="Test site")
+    return create_app(
+        Path(__file__).parent,
+        overrides=overrides,
+        SITE_NAME="Test site",
+        SITE_URL="https://example.org/",
+    )
 
 if __name__ == "__main__":
     main(make_app)
@@ -79,6 +84,7 @@ def project(tmp_path: Path) -> Path:
 @pytest.fixture
 def make_app(project: Path) -> Callable[..., Flask]:
     def make(**settings: Any) -> Flask:
+        settings.setdefault("SITE_URL", "https://example.org/")
         return create_app(project, SITE_NAME="Test site", **settings)
 
     return make

@@ -78,10 +78,10 @@ def test_every_bad_setting_is_reported_together(project: Path) -> None:
     assert result.returncode == 2
     assert result.stderr.splitlines() == [
         "invalid settings:",
+        "  - SITE_URL: expected an absolute http(s) URL, got 'example.org'",
         "  - unknown setting SITE_NAM (did you mean SITE_NAME?)",
         "  - JOBS: expected a whole number >= 0, got -1",
         "  - URL_STYLE: expected one of html, pretty, got 'fancy'",
-        "  - SITE_URL: expected an absolute http(s) URL, got 'example.org'",
     ]
 
 

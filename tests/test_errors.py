@@ -108,7 +108,7 @@ def test_template_errors_name_the_template_and_line(tmp_path: Path) -> None:
     result = run_build(root, "freeze", "--jobs", "1")
     assert result.returncode == 1
     assert result.stderr.splitlines() == [
-        "content/a.md:1: template 'nope.html' not found",
+        "content/a.md:2: template 'nope.html' not found (did you mean 'page.html'?)",
         "templates/broken.html:4: expected token 'end of print statement', got '{'",
         "templates/runtime.html:4: ZeroDivisionError: integer division or modulo by zero",
         "3 content errors; nothing was written.",

@@ -26,7 +26,11 @@ EXPECTED_FILES = {
     "feed.xml",
     "sitemap.xml",
     "robots.txt",
-    "search-index.json",
+    "search/index.json",
+    "search/t/SHARD.json",
+    "search/p/0-0.json",
+    "search/p/1-0.json",
+    "search/p/2-0.json",
     "_headers",
     "_redirects",
     "static/frostpress.css",
@@ -34,6 +38,8 @@ EXPECTED_FILES = {
     "static/frostpress.js",
     "static/frostpress.HASH.js",
     "static/frostpress-head.js",
+    "static/frostpress-search.js",
+    "static/frostpress-search.HASH.js",
     "static/frostpress-head.HASH.js",
     "static/pygments.css",
     "static/pygments.HASH.css",
@@ -42,7 +48,9 @@ EXPECTED_FILES = {
 
 
 def without_hashes(names: set[str]) -> set[str]:
-    """Fingerprinted asset names with their content hash replaced by HASH."""
+    """Fingerprinted asset names with their content hash replaced by HASH, and the search
+    index's shards (numbered) by SHARD."""
+    names = {re.sub(r"^search/t/[0-9]+\.json$", "search/t/SHARD.json", n) for n in names}
     return {re.sub(r"\.[0-9a-f]{10}\.", ".HASH.", n) for n in names}
 
 
@@ -75,7 +83,7 @@ def test_summary_line_and_quiet(project: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
     assert re.fullmatch(
-        r"Froze 3 pages, 24 files \(24 rendered, 0 unchanged and skipped\) into site "
+        r"Froze 3 pages, 30 files \(30 rendered, 0 unchanged and skipped\) into site "
         r"in \d+\.\d\d s with 0 warnings\.\n",
         result.stdout,
     ), result.stdout
@@ -128,7 +136,7 @@ def test_clean_freeze_gives_the_same_bytes(frozen: Path, project: Path) -> None:
     before = tree(frozen)
     result = run_build(project, "freeze", "--clean")
     assert result.returncode == 0, result.stderr
-    assert "(24 rendered, 0 unchanged and skipped)" in result.stdout
+    assert "(30 rendered, 0 unchanged and skipped)" in result.stdout
     assert tree(frozen) == before
 
 

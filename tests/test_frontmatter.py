@@ -243,7 +243,7 @@ def test_title_without_front_matter(tmp_path: Path, rel: str, text: str, title: 
 
 def test_missing_title_names_the_file(tmp_path: Path) -> None:
     with pytest.raises(ContentError) as info:
-        load(tmp_path, "notitle.md", "author: someone\n\n# A heading\n")
+        load(tmp_path, "notitle.md", "author: someone\n\nA paragraph, no heading.\n")
     assert "notitle.md" in info.value.path
     assert "missing title" in info.value.message
 

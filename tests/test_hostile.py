@@ -143,11 +143,11 @@ def served(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
 
     seen: dict[str, Any] = {}
 
-    def fake_run_simple(host: str, port: int, app: Any, **options: Any) -> None:
-        seen.update(host=host, port=port, **options)
+    def fake_serve(app: Any, host: str, port: int, fd: int, debug: bool) -> None:
+        seen.update(host=host, port=port, use_debugger=debug)
 
-    monkeypatch.setattr(preview, "run_simple", fake_run_simple)
-    monkeypatch.setattr(preview, "watch_sources", lambda site: None)
+    monkeypatch.setattr(preview, "child_fd", lambda: 3)  # as in the serving process
+    monkeypatch.setattr(preview, "serve", fake_serve)
     return seen
 
 
@@ -249,7 +249,7 @@ def test_a_page_changed_during_a_build_is_never_published_half_saved(
     about.write_text(whole.replace("About *text*.", "About *new words*."))  # saved in full
     assert run_build(root, "freeze", "--quiet").returncode == 0
     assert b"<em>new words</em>" in (root / "site" / "intro" / "about.html").read_bytes()
-    assert "new words" in (root / "site" / "search-index.json").read_text()
+    assert "new words" in (root / "site" / "search" / "p" / "1-0.json").read_text()
 
 
 def test_a_template_saved_during_a_build_stops_it(
@@ -655,10 +655,12 @@ def test_a_mount_point_output_swaps_its_contents(
     # A container volume cannot be renamed: its contents are swapped instead.
     monkeypatch.setattr(outdir, "contents_swap", lambda dest: True)
     (root / "content" / "03-new.md").write_text("title: New\n\nNew page.\n")
-    freeze_site(create_app(root, SITE_NAME="Test site"), jobs=1)
+    freeze_site(create_app(root, SITE_NAME="Test site", SITE_URL="https://example.org/"), jobs=1)
     second = tree(root / "site")
     assert (root / "site").stat().st_ino == inode  # the same folder
-    assert set(second) == set(first) | {"new.html"}
+    added = set(second) - set(first)  # the page, and its part of the search index
+    assert set(first) <= set(second) and "new.html" in added
+    assert all(n == "new.html" or n.startswith("search/") for n in added), added
     assert sorted(p.name for p in (root / "site").iterdir() if p.name.startswith(".")) == [
         ".frostpress-output"
     ]

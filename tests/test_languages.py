@@ -8,6 +8,7 @@ import json
 import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from typing import Any
 
 import feedparser
 import pytest
@@ -109,7 +110,7 @@ def test_every_page_says_its_language_and_direction(site: Path, rel: str, tag: s
 def test_each_language_has_its_home_its_pages_and_its_own_routes(site: Path) -> None:
     files = set(tree(site))
     for lang in ("fr", "ar", "ja"):
-        for name in ("index.html", "404.html", "feed.xml", "search-index.json", "tags.html"):
+        for name in ("index.html", "404.html", "feed.xml", "search/index.json", "tags.html"):
             assert f"{lang}/{name}" in files
     assert {"fr/guide/intro.html", "ar/guide/intro.html", "ja/guide/intro.html"} <= files
     assert "fr.html" not in files  # a language's home is /fr/, not a page /fr.html
@@ -181,8 +182,7 @@ def test_navigation_stays_in_the_page_language(site: Path) -> None:
     sidebar = nav(html, "sidebar")
     assert re.findall(r'href="([^"]+)"', sidebar) == [
         "/fr/a-propos.html",
-        "/fr/guide.html",
-        "/fr/guide.html",
+        "/fr/guide.html",  # the chapter's index page, listed once
         "/fr/guide/intro.html",
         "/fr/guide/setup.html",
     ]
@@ -190,7 +190,7 @@ def test_navigation_stays_in_the_page_language(site: Path) -> None:
     assert '<a rel="prev" href="/fr/guide.html">' in html
     assert '<a rel="next" href="/fr/guide/setup.html">' in html
     assert '<a class="site-name" href="/fr/">' in html
-    assert 'data-index="/fr/search-index.json"' in html
+    assert 'data-index="/fr/search/index.json"' in html
     crumbs = nav(html, "breadcrumbs")
     assert '<a href="/fr/">Handbook</a>' in crumbs
     for home in ("index.html", "fr/index.html", "ja/index.html"):  # pages outside chapters
@@ -220,17 +220,23 @@ def test_one_feed_per_language(site: Path) -> None:
     assert 'href="/fr/feed.xml"' in read(site, "fr/guide/intro.html")
 
 
+def search_pages(site: Path, lang: str) -> list[dict[str, Any]]:
+    """The pages of a language's search index, from the first part of each."""
+    count = json.loads(read(site, f"{lang}search/index.json"))["pages"]
+    return [json.loads(read(site, f"{lang}search/p/{n}-0.json")) for n in range(count)]
+
+
 def test_search_finds_pages_of_the_page_language_only(site: Path) -> None:
     for lang in ("", "fr/", "ar/", "ja/"):
-        entries = json.loads(read(site, f"{lang}search-index.json"))
-        urls = [e["url"] for e in entries]
+        urls = [p["url"] for p in search_pages(site, lang)]
         assert urls, lang
         others = [u for u in urls if not u.startswith(f"/{lang}")]
         assert others == [], lang
         if not lang:
             assert not any(u.startswith(("/fr/", "/ar/", "/ja/")) for u in urls)
-    titles = [e["title"] for e in json.loads(read(site, "ja/search-index.json"))]
-    assert titles == ["ようこそ", "はじめに"]
+        shards = [n for _, n in json.loads(read(site, f"{lang}search/index.json"))["shards"]]
+        assert all((site / f"{lang}search/t/{n}.json").is_file() for n in shards), lang
+    assert [p["title"] for p in search_pages(site, "ja/")] == ["ようこそ", "はじめに"]
 
 
 def test_tags_are_per_language(site: Path) -> None:

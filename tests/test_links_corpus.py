@@ -59,7 +59,8 @@ def test_every_real_broken_link_is_reported_and_nothing_else(tmp_path: Path) -> 
     for line in warnings:
         m = _WARNING.match(line)
         assert m, line
-        source, lineno, target = Path(m.group(1)), int(m.group(2)), m.group(3)
+        # Sources are named relative to the folder the build ran in (the project).
+        source, lineno, target = root / m.group(1), int(m.group(2)), m.group(3)
         rel = source.resolve().relative_to(FSP.resolve()).as_posix()
         # The line named is the line where the link is written.
         assert target.split("#")[0] in sources[rel].splitlines()[lineno - 1], line

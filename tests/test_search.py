@@ -1,16 +1,40 @@
-"""The search index: built at freeze time, one entry per page, loaded only by the search box."""
+"""Full-text search: the index under /search/ as the browser reads it, shard by shard."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
+from conftest import PAGES, run_build, write_site
 from flask import Flask
 from flask.testing import FlaskClient
 
+from frostpress import create_app, search
 from frostpress.markdown import html_to_text
+from frostpress.search import Piece, Section, build_index, page_parts, page_sections, tokens
+from frostpress.site import get_site
+
+FILLER = " ".join(f"Sentence {i} about nothing much at all." for i in range(200))
+
+LONG = f"""\
+title: Deployment notes
+sortorder: 0301
+
+Intro text.
+
+## Copying files
+
+{FILLER}
+
+### With rsync
+
+Use rsync over SSH to copy the output folder.
+"""
+
+SEARCH_PAGES = {**PAGES, "03-ops/01-deploy.md": LONG}
 
 
 @pytest.mark.parametrize(
@@ -18,6 +42,7 @@ from frostpress.markdown import html_to_text
     [
         ("<p>Hello <em>world</em></p>", "Hello world"),
         ('<h2 id="a">Setup<a class="headerlink" href="#a" title="x">&para;</a></h2>', "Setup"),
+        ('<h2 id="a">Setup<a aria-label="x" class="headerlink" href="#a">&para;</a></h2>', "Setup"),
         ("<p>a &amp; b</p>\n\n<pre><code>x  =  1</code></pre>", "a & b x = 1"),
         ("<script>alert(1)</script><p>kept</p>", "kept"),
     ],
@@ -26,26 +51,203 @@ def test_html_to_text(markup: str, text: str) -> None:
     assert html_to_text(markup) == text
 
 
-def test_frozen_site_has_the_search_index(frozen: Path) -> None:
-    entries = json.loads((frozen / "search-index.json").read_text())
-    by_title = {e["title"]: e for e in entries}
-    assert set(by_title) == {"Welcome", "About us", "Install"}
-    assert by_title["Install"]["url"] == "/setup.html"
-    assert by_title["Welcome"]["section"] == "Intro"
-    assert "See the guide and setup." in by_title["Welcome"]["text"]
-    assert "from flask import Flask" in by_title["Install"]["text"]
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("Hello, World!", ["hello", "world"]),
+        ("TEXT_LIMIT = 1000", ["text", "limit", "1000"]),
+        ("\uff26\uff35\uff2c\uff2c width", ["full", "width"]),  # NFKC: full-width letters
+        ("हिन्दी भाषा", ["हिन्दी", "भाषा"]),  # vowel signs are marks: words stay whole
+        ("日本語の本", ["日本", "本語", "語の", "の本", "本"]),  # no spaces: pairs of characters
+        ("Flask入門", ["flask", "入門", "門"]),
+        ("café", ["café"]),
+    ],
+)
+def test_tokens(text: str, words: list[str]) -> None:
+    assert tokens(text) == words
+
+
+def test_sections_split_at_headings_with_ids() -> None:
+    html = (
+        "<p>Before.</p>"
+        '<h2 id="one">One<a class="headerlink" href="#one">&para;</a></h2><p>First &amp; more.</p>'
+        "<h3>No id</h3><p>Still one.</p>"
+        '<h2 id="two">Two</h2><p>Second.</p>'
+    )
+    assert page_sections(html) == [
+        Section("", "", "Before."),
+        Section("one", "One", "First & more. No id Still one."),
+        Section("two", "Two", "Second."),
+    ]
+
+
+def test_long_pages_are_cut_into_parts_by_position(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(search, "PART_WORDS", 4)
+    sections = [Section("", "", "a b, c."), Section("s", "Head one", "d e f g h")]
+    # positions: title 0, a 1, b 2, c 3, head 4, one 5, d 6, e 7, f 8, g 9, h 10
+    assert page_parts("Title", sections) == [
+        [Piece("", "", "a b, c.", 1)],
+        [Piece("s", "Head one", "d e", 4)],
+        [Piece("s", "", "f g h", 8)],
+    ]
+    index = build_index([("Title", sections), ("Short", [])])
+    assert index.parts == [3, 1]
+    assert json.loads(index.meta)["part_words"] == 4
+
+
+def lookup(index: search.SearchIndex, word: str) -> dict[int, tuple[int, list[int]]]:
+    """What the script finds for ``word``: {page id: (weight, positions)}."""
+    meta = json.loads(index.meta)
+    name = [n for first, n in meta["shards"] if first <= word][-1]
+    flat = json.loads(index.shards[name]).get(word, [])
+    return decode(flat)
+
+
+def decode(flat: list[int]) -> dict[int, tuple[int, list[int]]]:
+    out, i = {}, 0
+    while i < len(flat):
+        page, weight, n = flat[i : i + 3]
+        positions, at = [], 0
+        for gap in flat[i + 3 : i + 3 + n]:
+            at += gap
+            positions.append(at)
+        out[page] = (weight, positions)
+        i += 3 + n
+    return out
+
+
+def test_titles_rank_above_headings_above_body() -> None:
+    pages = [
+        ("Plain", [Section("", "", "the word lantern is here, lantern lantern lantern")]),
+        ("Other", [Section("lantern", "Lantern", "text")]),
+        ("Lantern guide", [Section("", "", "once lantern")]),
+    ]
+    found = lookup(build_index(pages), "lantern")
+    assert found[2][0] > found[1][0] > found[0][0]
+
+
+def test_positions_count_title_then_headings_and_text() -> None:
+    index = build_index([("Big page", [Section("", "", "one two"), Section("s", "Three", "four")])])
+    assert lookup(index, "big")[0][1] == [0]
+    assert lookup(index, "two")[0][1] == [3]
+    assert lookup(index, "three")[0][1] == [4]
+    assert lookup(index, "four")[0][1] == [5]
+
+
+def test_shards_are_cut_in_word_order(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(search, "SHARD_BYTES", 200)
+    words = " ".join(f"word{i:03d}" for i in range(300))
+    index = build_index([("T", [Section("", "", words)])])
+    meta = json.loads(index.meta)
+    firsts = [first for first, _ in meta["shards"]]
+    assert len(firsts) > 10 and firsts == sorted(firsts)
+    assert {name for _, name in meta["shards"]} == set(index.shards)
+    for i in range(300):  # every word is in the shard the script looks in
+        assert lookup(index, f"word{i:03d}")[0][1] == [i + 1]
+
+
+def test_a_new_word_changes_the_shards_around_it_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(search, "SHARD_BYTES", 300)
+    words = [f"word{i:04d}" for i in range(2000)]
+    before = build_index([("T", [Section("", "", " ".join(words))])])
+    after = build_index([("T", [Section("", "", " ".join([*words, "word0999x"]))])])
+    assert len(before.shards) > 20
+    changed = [n for n in after.shards if before.shards.get(n) != after.shards[n]]
+    assert 1 <= len(changed) <= 2, changed  # its own shard, at most the next one too
+
+
+@pytest.fixture
+def search_site(tmp_path: Path) -> Path:
+    return write_site(tmp_path / "proj", SEARCH_PAGES)
+
+
+def frozen_lookup(site: Path, word: str) -> dict[int, tuple[int, list[int]]]:
+    meta = json.loads((site / "search" / "index.json").read_text())
+    name = [n for first, n in meta["shards"] if first <= word][-1]
+    return decode(json.loads((site / "search" / "t" / f"{name}.json").read_text()).get(word, []))
+
+
+def fragment(site: Path, n: int, at: int = 0) -> dict[str, Any]:
+    """The fragment file of page ``n`` that holds position ``at``, as the script picks it."""
+    part = at // json.loads((site / "search" / "index.json").read_text())["part_words"]
+    data: dict[str, Any] = json.loads((site / "search" / "p" / f"{n}-{part}.json").read_text())
+    return data
+
+
+def test_frozen_site_finds_a_word_deep_in_a_long_page(search_site: Path) -> None:
+    result = run_build(search_site, "freeze", "--jobs", "1")
+    assert result.returncode == 0, result.stderr
+    site = search_site / "site"
+    assert not (site / "search-index.json").exists()
+    found = frozen_lookup(site, "rsync")
+    assert len(found) == 1
+    ((n, (_, positions)),) = found.items()
+    assert positions[0] > 1000  # far beyond the first 1,000 characters
+    page = fragment(site, n, positions[0])
+    assert page["title"] == "Deployment notes" and page["url"] == "/ops/deploy.html"
+    pieces = [p for p in page["pieces"] if "rsync" in p[2].lower()]
+    assert [(p[0], p[1]) for p in pieces] == [("with-rsync", "With rsync")]
+    assert "Use rsync over SSH" in pieces[0][2]
+    chapters = {fragment(site, i)["title"]: fragment(site, i)["chapter"] for i in range(4)}
+    assert len(list((site / "search" / "p").glob(f"{n}-*.json"))) > 1
+    assert chapters["Welcome"] == "Intro"
+    assert frozen_lookup(site, "flask")  # code is text too
+
+
+def test_incremental_freeze_indexes_a_changed_page(search_site: Path) -> None:
+    assert run_build(search_site, "freeze", "--jobs", "1").returncode == 0
+    assert not frozen_lookup(search_site / "site", "zeppelin")
+    page = search_site / "content" / "03-ops" / "01-deploy.md"
+    page.write_text(page.read_text() + "\nA zeppelin flies over.\n")
+    result = run_build(search_site, "freeze", "--jobs", "1")
+    assert result.returncode == 0, result.stderr
+    assert frozen_lookup(search_site / "site", "zeppelin")
+
+
+def test_preview_index_follows_edits(search_site: Path) -> None:
+    app = create_app(search_site)
+    client = app.test_client()
+
+    def shard_has(word: str) -> bool:
+        meta = client.get("/search/index.json").get_json()
+        name = [n for first, n in meta["shards"] if first <= word][-1]
+        return word in client.get(f"/search/t/{name}.json").get_json()
+
+    assert not shard_has("zeppelin")
+    page = search_site / "content" / "03-ops" / "01-deploy.md"
+    page.write_text(page.read_text() + "\nA zeppelin flies over.\n")
+    get_site(app).mark_stale()
+    assert shard_has("zeppelin")
+    assert client.get("/search/t/nosuchshard.json").status_code == 404
+    assert client.get("/search/p/999-0.json").status_code == 404
+    assert client.get("/search/p/0-99.json").status_code == 404
 
 
 def test_pages_point_the_search_box_at_the_index(client: FlaskClient) -> None:
     html = client.get("/intro/about.html").get_data(as_text=True)
-    assert 'data-index="/search-index.json"' in html
+    assert 'data-index="/search/index.json"' in html
+    assert 'data-script="/static/frostpress-search.' in html
     assert '<label class="visually-hidden" for="site-search-input">Search this site</label>' in html
-    assert "search-index.json" not in html.split("data-index=")[0]  # never loaded up front
+    assert "/search/index.json" not in html.split("data-index=")[0]  # never loaded up front
 
 
 def test_index_urls_carry_the_base_path(make_app: Callable[..., Flask]) -> None:
     app = make_app(SITE_URL="https://example.org/docs/")
     client = app.test_client()
-    r = client.get("/search-index.json", base_url="http://localhost/docs/")
-    urls = {e["url"] for e in r.get_json()}
+    urls = {
+        client.get(f"/search/p/{n}-0.json", base_url="http://localhost/docs/").get_json()["url"]
+        for n in range(3)
+    }
     assert "/docs/setup.html" in urls
+
+
+def test_drafts_are_left_out_of_the_frozen_index(tmp_path: Path) -> None:
+    pages = {**PAGES, "01-intro/09-draft.md": "title: Secret\ndraft: true\n\nClassified words.\n"}
+    root = write_site(tmp_path / "proj", pages)
+    assert run_build(root, "freeze", "--jobs", "1").returncode == 0
+    assert not frozen_lookup(root / "site", "classified")
+    assert sorted(p.name for p in (root / "site" / "search" / "p").iterdir()) == [
+        "0-0.json",
+        "1-0.json",
+        "2-0.json",
+    ]

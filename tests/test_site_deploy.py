@@ -24,6 +24,7 @@ _RULE = re.compile(r"^(/\S*) (/\S*|https?://\S+) (301|302|200)!?$")
 
 def _app(tmp_path: Path, pages=None, **settings):
     root = write_site(tmp_path / "p", SITE if pages is None else pages)
+    settings.setdefault("SITE_URL", "https://example.org/")
     return root, create_app(root, **settings)
 
 

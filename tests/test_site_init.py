@@ -10,6 +10,8 @@ from pathlib import Path
 import yaml
 from conftest import REPO, run_build
 
+from frostpress.advice import SITE_URL_MISSING
+
 
 def frostpress(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     """Run the ``frostpress`` console script's entry point as a user would."""
@@ -43,7 +45,10 @@ def test_init_creates_a_site_that_freezes_at_once(tmp_path: Path) -> None:
     assert 'publish = "site"' in (site / "netlify.toml").read_text()
     built = run_build(site, "freeze", "--jobs", "1")
     assert built.returncode == 0, built.stderr
-    assert built.stderr == ""  # no warnings: every starter link resolves
+    # Every starter link resolves; the one warning says the address is still to be set.
+    assert built.stderr.splitlines() == [f"warning: {SITE_URL_MISSING}"]
+    assert not (site / "site" / "sitemap.xml").exists()
+    assert "localhost" not in (site / "site" / "robots.txt").read_text()
     home = (site / "site" / "index.html").read_text()
     assert "<title>Welcome · My Docs</title>" in home
     assert 'href="/guide/first-page.html"' in home
@@ -87,3 +92,29 @@ def test_new_page_in_a_new_chapter(tmp_path: Path) -> None:
     assert meta["sortorder"] == 301
     bad = run_build(site, "new", "X", "--chapter", "../outside")
     assert bad.returncode == 2 and "inside" in bad.stderr
+
+
+def test_init_takes_the_site_url_and_pins_frostpress(tmp_path: Path) -> None:
+    from frostpress import __version__
+
+    result = frostpress("init", "docs", "--site-url", "https://docs.example.org/", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    site = tmp_path / "docs"
+    assert 'SITE_URL="https://docs.example.org/"' in (site / "build.py").read_text()
+    lines = (site / "requirements.txt").read_text().splitlines()
+    assert [line for line in lines if not line.startswith("#")] == [f"frostpress=={__version__}"]
+    built = run_build(site, "freeze", "--jobs", "1")
+    assert built.returncode == 0, built.stderr
+    assert (
+        "https://docs.example.org/guide/first-page.html"
+        in (site / "site" / "sitemap.xml").read_text()
+    )
+
+
+def test_init_refuses_a_site_url_that_is_not_a_url(tmp_path: Path) -> None:
+    result = frostpress("init", "docs", "--site-url", "docs.example.org", cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        "--site-url: expected an absolute http(s) URL, got 'docs.example.org'"
+    )
+    assert not (tmp_path / "docs").exists()

@@ -27,6 +27,7 @@ SITE = {
 
 def _freeze(tmp_path: Path, **settings) -> Path:
     root = write_site(tmp_path / "p", SITE)
+    settings.setdefault("SITE_URL", "https://example.org/")
     report = freeze_site(create_app(root, **settings), jobs=1)
     assert report.warnings == []
     return root / "site"

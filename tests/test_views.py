@@ -172,7 +172,7 @@ def test_raw_html_blocks_are_kept(tmp_path: Path) -> None:
     [
         ("| a | b |\n|---|---|\n| 1 | 2 |\n", "<td>1</td>"),
         ("Note[^1].\n\n[^1]: The footnote.\n", 'class="footnote"'),
-        ("!!! note\n    Careful.\n", '<div class="admonition note">'),
+        ("!!! note\n    Careful.\n", '<div aria-label="Note" class="admonition note" role="note">'),
         ("Term\n:   Definition\n", "<dt>Term</dt>"),
         ("The HTML spec.\n\n*[HTML]: Hyper Text Markup Language\n", "<abbr"),
         ("## Stable heading\n", '<h2 id="stable-heading">'),
@@ -222,7 +222,7 @@ def test_template_key_chooses_the_template(tmp_path: Path) -> None:
 def test_missing_template_names_the_page(tmp_path: Path) -> None:
     client = site_client(tmp_path, {"content/p.md": "title: P\ntemplate: nope.html\n\n"})
     html = text(client, "/p.html", status=500)
-    assert "content/p.md:1: template &#39;nope.html&#39; not found" in html
+    assert "content/p.md:2: template &#39;nope.html&#39; not found" in html
 
 
 def test_template_error_names_template_file_and_line(tmp_path: Path) -> None:
@@ -271,4 +271,4 @@ def test_a_site_template_extends_the_theme_template_of_the_same_name(tmp_path: P
     )
     html = text(client, "/a.html")
     assert "<p>My own footer</p>" in html
-    assert "Body text." in html and 'class="prev-next"' in html  # the theme's page, kept
+    assert "Body text." in html and '<article class="page">' in html  # the theme's page, kept

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import json
 import os
 import socket
 import threading
@@ -17,6 +18,8 @@ from typing import Any
 
 import pytest
 from conftest import FSP, PAGES, REPO, run_build, write_site
+
+from frostpress.config import DEFAULT_MARKDOWN_EXTENSIONS
 
 CHROMIUM = os.environ.get("FROSTPRESS_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -58,6 +61,24 @@ def greet(name: str) -> str:
 ### A deeper heading
 
 {paragraphs}
+
+Only this paragraph, far down the page, mentions the xylophone.
+
+!!! warning "Mind the gap"
+    A warning box.
+
+```{.python linenums="1" hl_lines="2"}
+first = 1
+second = 2
+```
+"""
+
+JAPANESE_PAGE = """\
+---
+title: 日本語のページ
+sortorder: 0104
+---
+静的サイトジェネレーターの全文検索を試します。
 """
 
 E2E_PAGES = {
@@ -67,6 +88,7 @@ E2E_PAGES = {
             f"Paragraph {i}: the quick brown fox jumps over the lazy dog." for i in range(30)
         ),
     ),
+    "01-intro/04-japanese.md": JAPANESE_PAGE,
 }
 
 
@@ -151,6 +173,35 @@ def fsp_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         pytest.skip(f"corpus not found: {FSP}")
     root = write_site(tmp_path_factory.mktemp("fsp") / "proj", {})
     result = run_build(root, "freeze", "--quiet", "--content", str(FSP))
+    assert result.returncode == 0, result.stderr
+    yield from serve_folder(root / "site")
+
+
+TABS_PAGE = """\
+---
+title: Tabs
+---
+=== "pip"
+
+        pip install frostpress
+
+=== "uv"
+
+        uv pip install frostpress
+
+??? tip "Where is the output?"
+    In the site folder.
+"""
+
+
+@pytest.fixture(scope="module")
+def tabs_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A site with PyMdown's tabs and collapsible notes, frozen and served."""
+    pytest.importorskip("pymdownx")
+    root = write_site(tmp_path_factory.mktemp("tabs") / "proj", {"01-tabs.md": TABS_PAGE})
+    extensions = [*DEFAULT_MARKDOWN_EXTENSIONS, "pymdownx.details", "pymdownx.tabbed"]
+    env = {"FROSTPRESS_MARKDOWN_EXTENSIONS": json.dumps(extensions)}
+    result = run_build(root, "freeze", "--jobs", "1", env=env)
     assert result.returncode == 0, result.stderr
     yield from serve_folder(root / "site")
 

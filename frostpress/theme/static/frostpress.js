@@ -1,8 +1,10 @@
 /* Frostpress theme: small enhancements; every page works without them.
    - dark-mode toggle, remembered in localStorage (the system setting rules until then)
-   - the sidebar as a menu on narrow screens
+   - the sidebar as a menu on narrow screens, scrolled to the current page
+     when it is taller than the window
    - a copy button on code blocks
-   - search over /search-index.json, fetched only when the reader starts searching */
+   - search: frostpress-search.js and the index under /search/, fetched when first used
+   - the "On this page" table of contents, following the section being read */
 (function () {
   "use strict";
   var root = document.documentElement;
@@ -20,7 +22,10 @@
   function setupThemeToggle() {
     var button = document.querySelector(".theme-toggle");
     if (!button) { return; }
-    function show() { button.setAttribute("aria-pressed", isDark() ? "true" : "false"); }
+    /* The label says what a click does: "Switch to light mode" while the page is dark. */
+    var toDark = button.getAttribute("data-to-dark") || "Switch to dark mode";
+    var toLight = button.getAttribute("data-to-light") || "Switch to light mode";
+    function show() { button.textContent = isDark() ? toLight : toDark; }
     button.addEventListener("click", function () {
       var want = isDark() ? "light" : "dark";
       var system = systemDark && systemDark.matches ? "dark" : "light";
@@ -62,6 +67,19 @@
     });
   }
 
+  /* The current page's link is in view in a long sidebar (the sidebar scrolls, the page
+     does not). */
+  function revealCurrentPage() {
+    var sidebar = document.querySelector(".sidebar");
+    var current = sidebar && sidebar.querySelector('[aria-current="page"]');
+    if (!current || sidebar.scrollHeight <= sidebar.clientHeight) { return; }
+    var box = sidebar.getBoundingClientRect();
+    var link = current.getBoundingClientRect();
+    if (link.top < box.top || link.bottom > box.bottom) {
+      sidebar.scrollTop += link.top - box.top - (box.height - link.height) / 2;
+    }
+  }
+
   /* ---------------------------------------------------------------- copy buttons */
   function copyText(text) {
     if (navigator.clipboard && window.isSecureContext) {
@@ -84,8 +102,8 @@
   function setupCopyButtons() {
     var blocks = document.querySelectorAll(".content pre");
     Array.prototype.forEach.call(blocks, function (pre) {
-      var holder = pre.parentElement && pre.parentElement.classList.contains("highlight")
-        ? pre.parentElement : pre;
+      if (pre.closest(".linenos")) { return; }  /* line numbers are not copied */
+      var holder = pre.closest(".highlight") || pre;
       if (holder.querySelector(".copy-button")) { return; }
       var button = document.createElement("button");
       button.type = "button";
@@ -94,7 +112,7 @@
       button.setAttribute("aria-label", "Copy code to clipboard");
       button.addEventListener("click", function () {
         var code = pre.querySelector("code") || pre;
-        copyText(code.innerText.replace(/\n$/, "")).then(function () {
+        copyText(code.textContent.replace(/\n$/, "")).then(function () {
           button.textContent = "Copied";
         }, function () {
           button.textContent = "Press Ctrl+C";
@@ -123,161 +141,125 @@
   }
 
   /* ---------------------------------------------------------------- search */
-  var MAX_RESULTS = 20;
-
-  function terms(query) {
-    return query.toLowerCase().split(/\s+/).filter(function (t) { return t.length > 0; });
+  /* The search script (frostpress-search.js) and the index are fetched the first time the
+     search box is used; "/" focuses the box from anywhere, Escape leaves it. */
+  function loadSearchScript(src) {
+    if (window.FrostpressSearch) { return Promise.resolve(window.FrostpressSearch); }
+    return new Promise(function (resolve, reject) {
+      var script = document.createElement("script");
+      script.src = src;
+      script.onload = function () { resolve(window.FrostpressSearch); };
+      script.onerror = reject;
+      document.head.appendChild(script);
+    });
   }
 
-  function score(entry, words) {
-    var title = entry.lt, text = entry.lx, total = 0;
-    for (var i = 0; i < words.length; i++) {
-      var w = words[i];
-      var inTitle = title.indexOf(w) !== -1;
-      var at = text.indexOf(w);
-      if (!inTitle && at === -1) { return 0; }
-      total += (inTitle ? 10 : 0) + (at !== -1 ? 1 : 0);
-      if (title === w || title.indexOf(w + " ") === 0) { total += 5; }
-    }
-    return total;
-  }
-
-  function snippet(entry, words) {
-    var at = -1;
-    for (var i = 0; i < words.length && at === -1; i++) { at = entry.lx.indexOf(words[i]); }
-    if (at === -1) { return entry.text.slice(0, 160); }
-    var start = Math.max(0, at - 60);
-    var part = entry.text.slice(start, start + 180);
-    return (start > 0 ? "\u2026" : "") + part + (start + 180 < entry.text.length ? "\u2026" : "");
-  }
-
-  function mark(node, text, words) {
-    var lower = text.toLowerCase(), pos = 0;
-    while (pos < text.length) {
-      var next = -1, len = 0;
-      for (var i = 0; i < words.length; i++) {
-        var at = lower.indexOf(words[i], pos);
-        if (at !== -1 && (next === -1 || at < next)) { next = at; len = words[i].length; }
-      }
-      if (next === -1) { break; }
-      node.appendChild(document.createTextNode(text.slice(pos, next)));
-      var m = document.createElement("mark");
-      m.textContent = text.slice(next, next + len);
-      node.appendChild(m);
-      pos = next + len;
-    }
-    node.appendChild(document.createTextNode(text.slice(pos)));
+  function typing(target) {
+    return target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName));
   }
 
   function setupSearch() {
     var form = document.querySelector(".site-search");
     if (!form || !window.fetch) { return; }
     var input = form.querySelector(".search-input");
-    var box = form.querySelector(".search-results");
-    var index = null, loading = null;
-
-    function load() {
-      if (!loading) {
-        loading = fetch(form.getAttribute("data-index"))
-          .then(function (r) {
-            if (!r.ok) { throw new Error(r.status + " " + r.statusText); }
-            return r.json();
-          })
-          .then(function (entries) {
-            entries.forEach(function (e) { e.lt = e.title.toLowerCase(); e.lx = e.text.toLowerCase(); });
-            index = entries;
-            return entries;
-          });
-        loading.catch(function () { loading = null; });
+    var src = form.getAttribute("data-script");
+    var started = null;
+    function start() {
+      if (!started) {
+        started = loadSearchScript(src).then(function (search) { search.attach(form); return search; });
+        started.catch(function () { started = null; });
       }
-      return loading;
+      return started;
     }
-
-    function clear() {
-      box.textContent = "";
-      form.classList.remove("has-results");
-    }
-
-    function render() {
-      var words = terms(input.value);
-      if (!words.length) { clear(); return; }
-      if (!index) {
-        box.textContent = "Loading the search index\u2026";
-        form.classList.add("has-results");
-        load().then(render, function () { box.textContent = "The search index could not be loaded."; });
-        return;
-      }
-      var found = [];
-      for (var i = 0; i < index.length; i++) {
-        var s = score(index[i], words);
-        if (s > 0) { found.push([s, i]); }
-      }
-      found.sort(function (a, b) { return b[0] - a[0] || a[1] - b[1]; });
-      box.textContent = "";
-      var status = document.createElement("p");
-      status.className = "search-status";
-      status.textContent = found.length === 0 ? "No pages found." :
-        found.length + (found.length === 1 ? " page found" : " pages found") +
-        (found.length > MAX_RESULTS ? ", best " + MAX_RESULTS + " shown." : ".");
-      box.appendChild(status);
-      if (found.length) {
-        var list = document.createElement("ul");
-        found.slice(0, MAX_RESULTS).forEach(function (hit) {
-          var entry = index[hit[1]];
-          var item = document.createElement("li");
-          var link = document.createElement("a");
-          link.href = entry.url;
-          link.className = "search-hit";
-          mark(link, entry.title, words);
-          item.appendChild(link);
-          if (entry.section) {
-            var section = document.createElement("span");
-            section.className = "search-section";
-            section.textContent = entry.section;
-            item.appendChild(section);
-          }
-          var text = document.createElement("p");
-          mark(text, snippet(entry, words), words);
-          item.appendChild(text);
-          list.appendChild(item);
-        });
-        box.appendChild(list);
-      }
-      form.classList.add("has-results");
-    }
-
-    var pending = 0;
-    input.addEventListener("focus", function () { load(); }, { once: true });
-    input.addEventListener("input", function () {
-      window.clearTimeout(pending);
-      pending = window.setTimeout(render, 60);
-    });
-    form.addEventListener("submit", function (event) {
-      event.preventDefault();
-      var first = box.querySelector(".search-hit");
-      if (first) { window.location.href = first.href; } else { render(); }
-    });
-    form.addEventListener("keydown", function (event) {
-      if (event.key === "Escape") { input.value = ""; clear(); input.focus(); }
-      if (event.key === "ArrowDown" || event.key === "ArrowUp") {
-        var hits = Array.prototype.slice.call(box.querySelectorAll(".search-hit"));
-        if (!hits.length) { return; }
-        var at = hits.indexOf(document.activeElement);
-        var next = event.key === "ArrowDown" ? at + 1 : at - 1;
-        if (next < 0) { input.focus(); } else { hits[Math.min(next, hits.length - 1)].focus(); }
+    input.addEventListener("focus", start);
+    input.addEventListener("input", start);
+    document.addEventListener("keydown", function (event) {
+      if (event.key === "/" && !event.ctrlKey && !event.metaKey && !event.altKey && !typing(event.target)) {
         event.preventDefault();
+        input.focus();
+        input.select();
       }
     });
-    document.addEventListener("click", function (event) {
-      if (!form.contains(event.target)) { clear(); }
+    var params = new URLSearchParams(window.location.search);
+    var q = params.get("q");
+    if (q) { input.value = q; start(); }
+    var h = params.get("h");
+    var article = document.querySelector(".content article");
+    if (h && article) {
+      loadSearchScript(src).then(function (search) { search.highlightPage(h, article); });
+    }
+  }
+
+  /* ---------------------------------------------------------------- header */
+  /* On narrow screens the header (two rows there) slides away while the reader scrolls
+     down and comes back as soon as they scroll up, or when anything in it has focus. */
+  function setupHeader() {
+    var header = document.querySelector(".site-header");
+    var narrow = window.matchMedia ? window.matchMedia("(max-width: 50rem)") : null;
+    if (!header || !narrow) { return; }
+    var lastY = window.scrollY, queued = false;
+    function update() {
+      queued = false;
+      var y = window.scrollY;
+      var keep = !narrow.matches || y <= header.offsetHeight || header.contains(document.activeElement);
+      if (keep || y < lastY - 4) {
+        header.classList.remove("is-tucked");
+      } else if (y > lastY + 4) {
+        header.classList.add("is-tucked");
+      }
+      lastY = y;
+    }
+    window.addEventListener("scroll", function () {
+      if (!queued) { queued = true; window.requestAnimationFrame(update); }
+    }, { passive: true });
+    header.addEventListener("focusin", function () { header.classList.remove("is-tucked"); });
+  }
+
+  /* ---------------------------------------------------------------- on this page */
+  /* The table of contents beside the text is open on wide screens, folded on narrow ones,
+     and marks the section being read. */
+  function setupPageToc() {
+    var toc = document.querySelector(".toc, .page-toc");
+    if (!toc) { return; }
+    var details = toc.querySelector("details");
+    var wide = window.matchMedia ? window.matchMedia("(min-width: 76rem)") : null;
+    if (details && wide && !toc.classList.contains("page-toc")) {
+      details.open = wide.matches;
+      if (wide.addEventListener) {
+        wide.addEventListener("change", function () { details.open = wide.matches; });
+      }
+    }
+    var links = Array.prototype.slice.call(toc.querySelectorAll("a[href^='#']"));
+    var targets = links.map(function (a) {
+      return document.getElementById(decodeURIComponent(a.getAttribute("href").slice(1)));
     });
-    var q = new URLSearchParams(window.location.search).get("q");
-    if (q) { input.value = q; render(); }
+    if (!links.length) { return; }
+    var current = null;
+    function update() {
+      var line = 0.25 * window.innerHeight, at = 0;
+      for (var i = 0; i < targets.length; i++) {
+        if (targets[i] && targets[i].getBoundingClientRect().top <= line) { at = i; }
+      }
+      if (current === links[at]) { return; }
+      if (current) { current.removeAttribute("aria-current"); }
+      current = links[at];
+      current.setAttribute("aria-current", "location");
+    }
+    var queued = false;
+    window.addEventListener("scroll", function () {
+      if (queued) { return; }
+      queued = true;
+      window.requestAnimationFrame(function () { queued = false; update(); });
+    }, { passive: true });
+    update();
   }
 
   setupThemeToggle();
   setupMenu();
+  revealCurrentPage();
   setupCopyButtons();
   setupScrollables();
   setupSearch();
+  setupHeader();
+  setupPageToc();
 })();

@@ -1,0 +1,102 @@
+"""The Content-Security-Policy in _headers fits the site's own content, says what it still
+blocks (file and line), and the preview sends the headers the host will."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+from pathlib import Path
+
+from conftest import run_build, write_site
+
+from frostpress import create_app
+from frostpress.host_headers import headers_for, parse_headers_file
+from frostpress.preview import preview_app
+
+
+def policy_of(site: Path) -> str:
+    rules = parse_headers_file((site / "_headers").read_text())
+    return dict(headers_for(rules, "/index.html"))["Content-Security-Policy"]
+
+
+def freeze(tmp_path: Path, pages: dict[str, str], *args: str):
+    root = write_site(tmp_path / "proj", pages)
+    return root, run_build(root, "freeze", "--jobs", "1", *args)
+
+
+def test_plain_content_gets_the_strict_policy(tmp_path: Path) -> None:
+    root, result = freeze(
+        tmp_path,
+        {"a.md": 'title: A\n\nText, and code: `<b style="x">`.\n\n    <script>x</script>\n'},
+    )
+    assert result.returncode == 0, result.stderr
+    assert policy_of(root / "site") == (
+        "default-src 'self'; img-src 'self' data: https:; style-src 'self'; "
+        "script-src 'self'; font-src 'self' data:; object-src 'none'; base-uri 'self'; "
+        "form-action 'self'; frame-ancestors 'self'"
+    )
+
+
+def test_the_policy_allows_what_the_pages_use(tmp_path: Path) -> None:
+    script = "console.log('hello')"
+    root, result = freeze(
+        tmp_path,
+        {
+            "a.md": (
+                "title: A\n\n"
+                '<p style="color: teal">Teal.</p>\n\n'
+                f"<script>{script}</script>\n\n"
+                '<iframe src="https://www.youtube.com/embed/x"></iframe>\n'
+            ),
+        },
+    )
+    assert result.returncode == 0, result.stderr
+    policy = policy_of(root / "site")
+    digest = base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()
+    assert f"script-src 'self' 'sha256-{digest}';" in policy
+    assert "style-src-attr 'unsafe-inline'" in policy
+    assert "frame-src 'self' https://www.youtube.com" in policy
+    assert "'unsafe-inline'" not in policy.split("style-src-attr")[0]  # nothing else loosened
+    assert f"<script>{script}</script>" in (root / "site" / "a.html").read_text()
+
+
+def test_what_stays_blocked_is_reported_at_its_line(tmp_path: Path) -> None:
+    root, result = freeze(
+        tmp_path,
+        {
+            "a.md": (
+                "title: A\n\nIntro.\n\n"
+                '<button onclick="go()">Go</button>\n\n'
+                '<img src="http://example.org/x.png" alt="x">\n'
+            )
+        },
+    )
+    assert result.returncode == 0, result.stderr
+    assert [line for line in result.stderr.splitlines() if "Content-Security" in line] == [
+        "warning: content/a.md:5: inline event handler onclick= is blocked by the "
+        "Content-Security-Policy in _headers (script-src): move the script to a file in "
+        "static/ and attach it from there",
+        "warning: content/a.md:7: http: img http://example.org/x.png is blocked on an https "
+        "site and by the Content-Security-Policy in _headers: link it with https://",
+    ]
+    strict = run_build(root, "freeze", "--jobs", "1", "--strict")
+    assert strict.returncode == 1
+
+
+def test_the_preview_sends_the_hosts_headers(tmp_path: Path) -> None:
+    root, result = freeze(tmp_path, {"a.md": 'title: A\n\n<p style="color: teal">Teal.</p>\n'})
+    assert result.returncode == 0, result.stderr
+    frozen = parse_headers_file((root / "site" / "_headers").read_text())
+    app = create_app(root, SITE_URL="https://example.org/")
+    client = preview_app(app).test_client()
+    for path in ("/a.html", "/", "/static/frostpress.css"):
+        response = client.get(path)
+        sent = {k: v for k, v in response.headers.items()}
+        for name, value in headers_for(frozen, path):
+            if name != "Cache-Control":
+                assert sent[name] == value, (path, name)
+        response.close()
+    assert re.search(
+        r"style-src-attr 'unsafe-inline'", client.get("/a.html").headers["Content-Security-Policy"]
+    )
