@@ -136,6 +136,11 @@ class Site:
         self.cache.put(key + "-text", text.encode())
         return text
 
+    def is_rendered(self, page: Page) -> bool:
+        """True when the disk cache holds the rendering of the page's body as it is now."""
+        body = page.read_body()
+        return self.cache.has(self.renderer.cache_key(body, page.rel))
+
     def rendered(self, page: Page) -> Rendered:
         """The page body as HTML: from memory, from the disk cache, or rendered now."""
         body, key = self._body_key(page)
