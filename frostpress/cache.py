@@ -26,6 +26,10 @@ class DiskCache:
         except OSError:
             return None
 
+    def has(self, key: str) -> bool:
+        """True when an entry is stored under ``key`` (without reading it)."""
+        return self.enabled and self._path(key).is_file()
+
     def put(self, key: str, value: bytes) -> None:
         if not self.enabled:
             return

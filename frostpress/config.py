@@ -205,62 +205,57 @@ def _plain_relative(name: str) -> bool:
     return bool(name) and not name.startswith("/") and ":" not in name and ".." not in parts
 
 
-def _coerce(key: str, value: Any, root: Path) -> Any:
-    default = Settings.__dataclass_fields__[key].default
-    if key in _PATH_KEYS:
-        if not isinstance(value, (str, os.PathLike)) or not str(value):
-            raise TypeError(f"expected a folder path, got {value!r}")
-        return (root / Path(value)).resolve()
-    if key in _TUPLE_KEYS:
-        if isinstance(value, str):
-            value = [v.strip() for v in value.split(",") if v.strip()]
-        if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
-            raise TypeError(f"expected a list of strings, got {value!r}")
-        outside = [v for v in value if key == "keep_files" and not _plain_relative(v)]
-        if outside:
-            raise ValueError(
-                f"expected names of files inside the output folder, not {outside[0]!r}"
-            )
-        return tuple(value)
-    if key == "theme_words":
-        return _coerce_words(value)
-    if key == "markdown_extension_configs":
-        if not isinstance(value, Mapping) or not all(
-            isinstance(v, Mapping) for v in value.values()
-        ):
-            raise TypeError("expected a mapping of extension name to a mapping of options")
-        return {str(k): dict(v) for k, v in value.items()}
-    if key in _CHOICES:
-        if value not in _CHOICES[key]:
-            raise ValueError(f"expected one of {', '.join(_CHOICES[key])}, got {value!r}")
-        return value
-    if key in ("site_url", "repo_url"):
-        if not isinstance(value, str):
-            raise TypeError(f"expected a URL, got {value!r}")
-        if value and not (value.startswith(("http://", "https://")) and urlsplit(value).netloc):
-            raise ValueError(f"expected an absolute http(s) URL, got {value!r}")
-        if any(ch.isspace() or not ch.isprintable() or ch in '"<>\\' for ch in value):
-            raise ValueError(f"a URL holds no spaces, quotes or control characters: {value!r}")
-        return value
-    if isinstance(default, bool):
-        if isinstance(value, str) and value.lower() in (
-            "1",
-            "true",
-            "yes",
-            "on",
-            "0",
-            "false",
-            "no",
-            "off",
-        ):
-            return value.lower() in ("1", "true", "yes", "on")
-        if not isinstance(value, bool):
-            raise TypeError(f"expected true or false, got {value!r}")
-        return value
-    if isinstance(default, int):
-        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            raise TypeError(f"expected a whole number >= 0, got {value!r}")
-        return value
+def _coerce_path(value: Any, root: Path) -> Path:
+    if not isinstance(value, (str, os.PathLike)) or not str(value):
+        raise TypeError(f"expected a folder path, got {value!r}")
+    return (root / Path(value)).resolve()
+
+
+def _coerce_tuple(key: str, value: Any) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = [v.strip() for v in value.split(",") if v.strip()]
+    if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
+        raise TypeError(f"expected a list of strings, got {value!r}")
+    outside = [v for v in value if key == "keep_files" and not _plain_relative(v)]
+    if outside:
+        raise ValueError(f"expected names of files inside the output folder, not {outside[0]!r}")
+    return tuple(value)
+
+
+def _coerce_configs(value: Any) -> dict[str, dict[str, Any]]:
+    if not isinstance(value, Mapping) or not all(isinstance(v, Mapping) for v in value.values()):
+        raise TypeError("expected a mapping of extension name to a mapping of options")
+    return {str(k): dict(v) for k, v in value.items()}
+
+
+def _coerce_url(value: Any) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"expected a URL, got {value!r}")
+    if value and not (value.startswith(("http://", "https://")) and urlsplit(value).netloc):
+        raise ValueError(f"expected an absolute http(s) URL, got {value!r}")
+    if any(ch.isspace() or not ch.isprintable() or ch in '"<>\\' for ch in value):
+        raise ValueError(f"a URL holds no spaces, quotes or control characters: {value!r}")
+    return value
+
+
+_TRUE, _FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
+
+
+def _coerce_bool(value: Any) -> bool:
+    if isinstance(value, str) and value.lower() in _TRUE + _FALSE:
+        return value.lower() in _TRUE
+    if not isinstance(value, bool):
+        raise TypeError(f"expected true or false, got {value!r}")
+    return value
+
+
+def _coerce_int(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise TypeError(f"expected a whole number >= 0, got {value!r}")
+    return value
+
+
+def _coerce_text(value: Any) -> str:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return str(value)  # FROSTPRESS_SITE_NAME=2024 is the text "2024"
     if not isinstance(value, str):
@@ -269,3 +264,29 @@ def _coerce(key: str, value: Any, root: Path) -> Any:
     if control:
         raise ValueError(f"holds the control character {control}, which feeds cannot carry")
     return value
+
+
+def _coerce(key: str, value: Any, root: Path) -> Any:
+    """``value`` as setting ``key`` holds it, or TypeError/ValueError saying what is wrong."""
+    default = Settings.__dataclass_fields__[key].default
+    if key in _PATH_KEYS:
+        return _coerce_path(value, root)
+    if key in _TUPLE_KEYS:
+        return _coerce_tuple(key, value)
+    if key in _CHOICES:
+        if value not in _CHOICES[key]:
+            raise ValueError(f"expected one of {', '.join(_CHOICES[key])}, got {value!r}")
+        return value
+    special: dict[str, Any] = {
+        "theme_words": _coerce_words,
+        "markdown_extension_configs": _coerce_configs,
+        "site_url": _coerce_url,
+        "repo_url": _coerce_url,
+    }
+    if key in special:
+        return special[key](value)
+    if isinstance(default, bool):
+        return _coerce_bool(value)
+    if isinstance(default, int):
+        return _coerce_int(value)
+    return _coerce_text(value)

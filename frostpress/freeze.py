@@ -30,7 +30,7 @@ from frostpress.output import OutputWriter, guard_destination
 from frostpress.plan import Plan, folders_stamp, make_plan
 from frostpress.site import Site, get_site
 from frostpress.version import __version__
-from frostpress.worker import ChunkResult, Worker
+from frostpress.worker import BodyWorker, ChunkResult, Worker
 
 Progress = Callable[[int, int], None]
 
@@ -165,10 +165,23 @@ class Freeze:
         if self.clean:  # nothing cached before this build is read; what it renders is cached anew
             self.site.cache.clear()
 
+    def bodies(self) -> None:
+        """Render, in worker processes, the page bodies no cache holds yet: planning reads
+        every body (the search index lists its files), and would otherwise render them one
+        after the other."""
+        pages = self.site.pageset(drafts=False).all()
+        todo = [i for i, page in enumerate(pages) if not self.site.is_rendered(page)]
+        if not self._parallel(todo):
+            return
+        worker = BodyWorker(self.app, pages)
+        for _ in _in_processes(worker, list(_chunks(todo, self.jobs)), self.jobs):
+            pass
+
     def plan(self) -> Plan:
         """Every URL and its file, and which previous files can be kept as they are."""
         self.output.recover()
         self.read()
+        self.bodies()
         previous = {} if self.clean else load_manifest(self.manifest_file)
         plan = make_plan(self.app, self.output, previous)
         self.report.urls = len(plan.entries)
@@ -237,10 +250,13 @@ class Freeze:
 
     # ------------------------------------------------------------------ workers
 
+    def _parallel(self, todo: list[int]) -> bool:
+        """True when ``todo`` is worth worker processes."""
+        fork = "fork" in multiprocessing.get_all_start_methods()
+        return self.jobs > 1 and len(todo) >= 64 and fork
+
     def _results(self, worker: Worker, todo: list[int]) -> Iterator[ChunkResult]:
-        use_pool = (
-            self.jobs > 1 and len(todo) >= 64 and "fork" in multiprocessing.get_all_start_methods()
-        )
+        use_pool = self._parallel(todo)
         self.report.jobs = self.jobs if use_pool else 1
         chunks = list(_chunks(todo, self.report.jobs))
         if not use_pool:
@@ -255,7 +271,7 @@ def _chunks(todo: list[int], jobs: int) -> Iterator[list[int]]:
         yield todo[i : i + size]
 
 
-def _serve(worker: Worker, tasks: Any, results: Any) -> None:
+def _serve(worker: Worker | BodyWorker, tasks: Any, results: Any) -> None:
     """A worker process: render chunks until told to stop."""
     for chunk in iter(tasks.get, None):
         try:
@@ -264,7 +280,9 @@ def _serve(worker: Worker, tasks: Any, results: Any) -> None:
             results.put(ChunkResult(len(chunk), errors=[ContentError("<render>", repr(exc))]))
 
 
-def _in_processes(worker: Worker, chunks: list[list[int]], jobs: int) -> Iterator[ChunkResult]:
+def _in_processes(
+    worker: Worker | BodyWorker, chunks: list[list[int]], jobs: int
+) -> Iterator[ChunkResult]:
     """Render ``chunks`` in ``jobs`` forked processes, each given the worker as it starts."""
     ctx = multiprocessing.get_context("fork")
     tasks, results = ctx.Queue(), ctx.Queue()

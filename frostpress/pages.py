@@ -343,6 +343,33 @@ def check_site_path(path: str) -> str:
     return clean + "/" if text.endswith("/") and not clean.endswith("/") else clean
 
 
+def _control_problems(meta: dict[str, Any], text: str, shown: str) -> list[ContentError]:
+    """A control character in any value: feeds and sitemaps cannot carry it."""
+    problems = []
+    for key, value in meta.items():
+        bad = unsafe_character(value)
+        if bad:
+            message = (
+                f"{key} holds the control character {bad}, which feeds and sitemaps "
+                "cannot carry; remove it"
+            )
+            problems.append(ContentError(shown, message, _meta_line(text, key, 1)))
+    return problems
+
+
+def _aliases(
+    meta: dict[str, Any], text: str, shown: str, problems: list[ContentError]
+) -> tuple[str, ...]:
+    aliases: list[str] = []
+    for key in ("aliases", "redirect_from"):
+        for item in parse_list(meta.get(key)):
+            try:
+                aliases.append(check_site_path(item))
+            except ValueError as exc:
+                problems.append(ContentError(shown, str(exc), _meta_line(text, key, 1)))
+    return tuple(dict.fromkeys(aliases))
+
+
 def _normalise_extras(meta: dict[str, Any], text: str, shown: str) -> dict[str, Any]:
     """Parse date, updated, tags, draft, aliases and redirect_from; errors name the line."""
     out: dict[str, Any] = {}
@@ -353,31 +380,14 @@ def _normalise_extras(meta: dict[str, Any], text: str, shown: str) -> dict[str, 
                 out[key] = parse_date(meta[key])
             except ValueError as exc:
                 problems.append(ContentError(shown, f"{key}: {exc}", _meta_line(text, key, 1)))
-    for key, value in meta.items():
-        bad = unsafe_character(value)
-        if bad:
-            problems.append(
-                ContentError(
-                    shown,
-                    f"{key} holds the control character {bad}, which feeds and sitemaps "
-                    "cannot carry; remove it",
-                    _meta_line(text, key, 1),
-                )
-            )
+    problems += _control_problems(meta, text, shown)
     out["tags"] = tuple(dict.fromkeys(parse_list(meta.get("tags"))))
     if "draft" in meta:
         try:
             out["draft"] = parse_bool("draft", meta["draft"])
         except ValueError as exc:
             problems.append(ContentError(shown, str(exc), _meta_line(text, "draft", 1)))
-    aliases: list[str] = []
-    for key in ("aliases", "redirect_from"):
-        for item in parse_list(meta.get(key)):
-            try:
-                aliases.append(check_site_path(item))
-            except ValueError as exc:
-                problems.append(ContentError(shown, str(exc), _meta_line(text, key, 1)))
-    out["aliases"] = tuple(dict.fromkeys(aliases))
+    out["aliases"] = _aliases(meta, text, shown, problems)
     if problems:
         raise problems[0] if len(problems) == 1 else ContentErrors(problems)
     return out

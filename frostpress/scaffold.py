@@ -97,29 +97,27 @@ def _refuse_reserved(content_dir: Path, folder: Path, slug: str, title: str) -> 
         )
 
 
-def new_page(content_dir: Path, title: str, chapter: str | None = None) -> Path:
-    """Write a new page with front matter into ``content_dir`` (or its ``chapter`` folder).
-
-    The file is named ``NN-<slug>.md`` after the last numbered file of the folder, and its
-    sortorder is one more than the largest sortorder there."""
-    title = title.strip()
+def _target_folder(content_dir: Path, title: str, chapter: str | None) -> Path:
+    """The folder a new page goes to, refused when it would leave the content folder."""
     if not title:
         raise UsageError("the page needs a title")
     if unsafe_character(title):
         raise UsageError(f"the title {title!r} holds a control character; leave it out")
-    folder = content_dir
-    if chapter:
-        rel = Path(chapter)
-        if rel.is_absolute() or ".." in rel.parts:
-            raise UsageError(f"--chapter must be a folder inside {content_dir}, not {chapter!r}")
-        folder = content_dir / rel
-        _refuse_escape(content_dir, folder, chapter)
-    slug = title_slug(title)
-    _refuse_reserved(content_dir, folder, slug, title)
-    existing = sorted(p for p in folder.glob("*") if p.suffix in SOURCE_SUFFIXES)
+    if not chapter:
+        return content_dir
+    rel = Path(chapter)
+    if rel.is_absolute() or ".." in rel.parts:
+        raise UsageError(f"--chapter must be a folder inside {content_dir}, not {chapter!r}")
+    folder = content_dir / rel
+    _refuse_escape(content_dir, folder, chapter)
+    return folder
+
+
+def _numbering(content_dir: Path, folder: Path, slug: str) -> tuple[list[int], list[int]]:
+    """The file-name numbers and the sortorders of the pages already in ``folder``."""
     orders: list[int] = []
     numbers: list[int] = []
-    for path in existing:
+    for path in sorted(p for p in folder.glob("*") if p.suffix in SOURCE_SUFFIXES):
         m = _PREFIX.match(path.name)
         if m:
             numbers.append(int(m.group(1)))
@@ -131,6 +129,19 @@ def new_page(content_dir: Path, title: str, chapter: str | None = None) -> Path:
             continue
         if page.sortorder is not None:
             orders.append(page.sortorder)
+    return numbers, orders
+
+
+def new_page(content_dir: Path, title: str, chapter: str | None = None) -> Path:
+    """Write a new page with front matter into ``content_dir`` (or its ``chapter`` folder).
+
+    The file is named ``NN-<slug>.md`` after the last numbered file of the folder, and its
+    sortorder is one more than the largest sortorder there."""
+    title = title.strip()
+    folder = _target_folder(content_dir, title, chapter)
+    slug = title_slug(title)
+    _refuse_reserved(content_dir, folder, slug, title)
+    numbers, orders = _numbering(content_dir, folder, slug)
     if orders:
         sortorder = max(orders) + 1
     else:

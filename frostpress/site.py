@@ -174,6 +174,15 @@ class Site:
         self.cache.put(key + "-text", text.encode())
         return text
 
+    def is_rendered(self, page: Page) -> bool:
+        """True when the disk cache holds the rendering of the page's body as it is now (a
+        page that cannot be read counts as rendered: rendering it reports why)."""
+        try:
+            body = page.read_body()
+        except ContentError:
+            return True
+        return self.cache.has(self.renderer.cache_key(body, page.rel))
+
     def rendered(self, page: Page) -> Rendered:
         """The page body as HTML: from memory, from the disk cache, or rendered now."""
         body, key = self._body_key(page)

@@ -17,6 +17,7 @@ from frostpress.errors import ContentError
 from frostpress.links import LinkSummary, ParsedPage, parse_html, summarize
 from frostpress.logs import CountingHandler, log
 from frostpress.output import OutputWriter
+from frostpress.pages import Page
 from frostpress.plan import Entry, Plan
 from frostpress.site import RECORD_KEY, BuildRecord, get_site
 
@@ -46,6 +47,24 @@ def _captured() -> Iterator[CountingHandler]:
     finally:
         log.handlers[:] = handlers
         log.propagate = propagate
+
+
+class BodyWorker:
+    """Renders page bodies into the Markdown cache (the freeze's first pass over a cold
+    cache, so that planning, which reads every body for the search index, finds them)."""
+
+    def __init__(self, app: Flask, pages: list[Page]) -> None:
+        self.site = get_site(app)
+        self.pages = pages
+
+    def render(self, chunk: list[int]) -> ChunkResult:
+        with _captured():
+            for i in chunk:
+                try:
+                    self.site.rendered(self.pages[i])
+                except Exception:
+                    continue
+        return ChunkResult(count=len(chunk))
 
 
 class Worker:
