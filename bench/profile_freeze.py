@@ -86,13 +86,21 @@ def areas(stats: pstats.Stats) -> dict[str, float]:
     return dict(out)
 
 
-def main(argv: list[str] | None = None) -> int:
-    from run import describe_corpus, make_corpus  # bench/run.py
+def show(profiler: cProfile.Profile, summary: str, wall: float, dump: Path, top: int) -> None:
+    """Print the time by area and the top functions of a profile."""
+    stats = pstats.Stats(profiler)
+    total = sum(v[2] for v in stats.stats.values())  # type: ignore[attr-defined]
+    print(f"{summary}\nwall {wall:.2f} s under cProfile (one process), saved {dump}\n")
+    print("| area | own time s | share |\n|---|---:|---:|")
+    for area, seconds in sorted(areas(stats).items(), key=lambda kv: -kv[1]):
+        print(f"| {area} | {seconds:.2f} | {100 * seconds / total:.1f}% |")
+    print(f"\nTop {top} functions by own time:\n")
+    stats.sort_stats("tottime").print_stats(top)
+    print("Top functions by cumulative time:\n")
+    stats.sort_stats("cumulative").print_stats(top)
 
-    from frostpress import create_app
-    from frostpress.checking import link_warnings
-    from frostpress.freeze import freeze_site
 
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--n", type=int, default=1000, help="pages (default 1000)")
     p.add_argument("--out", type=Path, default=ROOT / "bench-out", help="output folder")
@@ -108,7 +116,17 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="freeze once unprofiled, change the page template, profile the re-freeze",
     )
-    args = p.parse_args(argv)
+    return p.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    from run import describe_corpus, make_corpus  # bench/run.py
+
+    from frostpress import create_app
+    from frostpress.checking import link_warnings
+    from frostpress.freeze import freeze_site
+
+    args = parse_args(argv)
     out = args.out.resolve()
     pages = make_corpus(args.kit.resolve(), args.n, out / "corpora" / f"c{args.n}")
     describe_corpus(args.n, pages)  # the sample page must exist
@@ -146,16 +164,7 @@ def main(argv: list[str] | None = None) -> int:
     profiler.dump_stats(dump)
     shutil.rmtree(project, ignore_errors=True)
 
-    stats = pstats.Stats(profiler)
-    total = sum(v[2] for v in stats.stats.values())  # type: ignore[attr-defined]
-    print(f"{report.summary()}\nwall {wall:.2f} s under cProfile (one process), saved {dump}\n")
-    print("| area | own time s | share |\n|---|---:|---:|")
-    for area, seconds in sorted(areas(stats).items(), key=lambda kv: -kv[1]):
-        print(f"| {area} | {seconds:.2f} | {100 * seconds / total:.1f}% |")
-    print(f"\nTop {args.top} functions by own time:\n")
-    stats.sort_stats("tottime").print_stats(args.top)
-    print("Top functions by cumulative time:\n")
-    stats.sort_stats("cumulative").print_stats(args.top)
+    show(profiler, report.summary(), wall, dump, args.top)
     return 0
 
 
