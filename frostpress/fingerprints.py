@@ -33,12 +33,9 @@ from flask import Flask
 
 from frostpress.languages import WORDS_DIR
 from frostpress.pages import Page, PageSet
-from frostpress.site import Site, current_record
+from frostpress.site import SITE_META, Site, current_record
 from frostpress.theme import THEME_DIR
 from frostpress.version import __version__
-
-#: The metadata of every page, as one input.
-SITE_META = "site:meta"
 
 
 def _digest(items: Iterable[Any]) -> str:

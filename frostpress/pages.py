@@ -30,7 +30,6 @@ from frostpress.metakeys import (
     decode_references,
     misspelt,
 )
-from frostpress.pagememo import PageMemo, StatKey, stat_key, trusted
 
 SOURCE_SUFFIXES = (".md", ".markdown")
 INDEX_STEMS = ("index", "_index")
@@ -840,3 +839,50 @@ def load_pageset(content_dir: Path, drafts: bool = True, memo: PageMemo | None =
     """Read every source, collect every problem, and index the pages (drafts left out when
     ``drafts`` is False)."""
     return build_pageset(load_pages(content_dir, memo), drafts=drafts)
+
+
+# --------------------------------------------------------------------------- memo
+
+#: (size, mtime_ns, ctime_ns, inode) of a source file.
+StatKey = tuple[int, int, int, int]
+#: A file changed less than this long before it was read may change again unseen.
+RACY_NS = 2_000_000_000
+
+def stat_key(st: os.stat_result) -> StatKey:
+    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+
+
+def trusted(key: StatKey, read_ns: int) -> bool:
+    """True when a source read at ``read_ns`` with stat ``key`` had settled (not racy)."""
+    return max(key[1], key[2]) < read_ns - RACY_NS
+
+
+class PageMemo(dict[Path, Page]):
+    """Parsed pages by source path, with the stat each source had when it was read.
+
+    ``stats`` holds only trusted stats: a source listed there with the same stat now is
+    unchanged. ``dirty`` says the memo differs from its file on disk."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stats: dict[Path, StatKey] = {}
+        self.dirty = False
+        #: The JSON record of each page as loaded or last saved (by page identity), so that
+        #: saving does not encode unchanged pages again.
+        self.records: dict[Path, tuple[Page, dict[str, Any]]] = {}
+
+    def unchanged(self, path: Path, key: StatKey) -> Page | None:
+        """The memo's page for ``path`` when its stat says the file is as it was read."""
+        page = self.get(path)
+        return page if page is not None and self.stats.get(path) == key else None
+
+    def replace_all(self, pages: dict[Path, Page], stats: dict[Path, StatKey]) -> None:
+        if (
+            pages.keys() != self.keys()
+            or stats != self.stats
+            or any(self.get(p) is not page for p, page in pages.items())
+        ):
+            self.dirty = True
+        self.clear()
+        self.update(pages)
+        self.stats = stats

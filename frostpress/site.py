@@ -20,11 +20,14 @@ from frostpress.errors import ContentError
 from frostpress.languages import build_site_pageset
 from frostpress.limits import bounded_render
 from frostpress.markdown import MarkdownRenderer, Rendered
-from frostpress.pagememo import PageMemo, load_memo, memo_file, save_memo
-from frostpress.pages import Page, PageSet, load_pages
+from frostpress.pagememo import load_memo, memo_file, save_memo
+from frostpress.pages import Page, PageMemo, PageSet, load_pages
 
 #: A URL generator yields ``(endpoint, values)`` pairs, as Frozen-Flask's generators do.
 Generator = Callable[[], Iterable[tuple[str, dict[str, Any]]]]
+
+#: The metadata of every page, as one input of a URL's fingerprint.
+SITE_META = "site:meta"
 
 #: The WSGI environ key under which a build hands each request its record.
 RECORD_KEY = "frostpress.record"
@@ -51,8 +54,6 @@ class BuildRecord:
     def deps(self) -> list[str]:
         """Everything the response was made from besides the site-wide inputs: the page
         bodies, and the metadata it showed (every page's, unless the view declared finer)."""
-        from frostpress.fingerprints import SITE_META
-
         found = self.bodies | self.shown
         return sorted(found if self.fine else found | {SITE_META})
 
