@@ -254,20 +254,36 @@ def _dumps(data: Any) -> bytes:
     return text.encode()
 
 
+#: One page's words as the index stores them: word -> [weight, count, gaps...], and the
+#: page's number of words.
+PageWords = tuple[dict[str, list[int]], int]
+
+
+def page_words(title: str, sections: list[Section]) -> PageWords:
+    """The words of one page, encoded for the index (without the page's number)."""
+    found, count = page_postings(title, sections)
+    return {word: encode_postings(0, p)[1:] for word, p in found.items()}, count
+
+
 def build_index(pages: Iterable[tuple[str, list[Section]]]) -> SearchIndex:
     """The index of ``pages`` (title and sections of each, in site order; ids count from 0)."""
+    return index_of_words(page_words(title, sections) for title, sections in pages)
+
+
+def index_of_words(pages: Iterable[PageWords]) -> SearchIndex:
+    """The index of pages given by their encoded words (in site order; ids count from 0)."""
     # Postings are encoded page by page into compact arrays: a site of thousands of pages
     # has millions of (word, page) pairs.
     words: dict[str, array[int]] = {}
     parts: list[int] = []
-    for page_id, (title, sections) in enumerate(pages):
-        found, count = page_postings(title, sections)
+    for page_id, (found, count) in enumerate(pages):
         parts.append(max(1, -(-count // PART_WORDS)))
-        for word, p in found.items():
+        for word, encoded in found.items():
             flat = words.get(word)
             if flat is None:
                 flat = words[word] = array("I")
-            flat.extend(encode_postings(page_id, p))
+            flat.append(page_id)
+            flat.extend(encoded)
     shards: dict[str, bytes] = {}
     firsts: list[list[str]] = []
     # In UTF-16 order, the order in which the script compares strings.
@@ -352,7 +368,7 @@ def current_index(site: Site, store: _Store, pages: list[Page]) -> SearchIndex:
             index = SearchIndex(obj["meta"].encode(), shards, obj["parts"])
         else:
             failed: list[str] = []
-            index = build_index((p.title, _sections(site, p, failed)) for p in pages)
+            index = index_of_words(cached_page_words(site, p, failed) for p in pages)
             _keep(store, key, index)
             if failed:  # the pages' own URLs report them; such an index is never cached
                 return index
@@ -380,6 +396,32 @@ def _sections(site: Site, page: Page, failed: list[str]) -> list[Section]:
     except ContentError:
         failed.append(page.slug)
         return []
+
+
+def _words_key(site: Site, page: Page) -> str:
+    body = page.read_body()
+    h = hashlib.blake2b(_code_digest().encode(), digest_size=16)
+    h.update(site.renderer.cache_key(body, page.rel).encode() + b"\0" + page.title.encode())
+    return "search-page-" + h.hexdigest()
+
+
+def cached_page_words(site: Site, page: Page, failed: list[str]) -> PageWords:
+    """The encoded words of ``page``, from the disk cache when its body and title were
+    indexed before (the freeze's workers fill it as they render a cold cache's bodies)."""
+    try:
+        key = _words_key(site, page)
+    except ContentError:  # reported when the page itself is rendered
+        failed.append(page.slug)
+        return page_words(page.title, [])
+    data = site.cache.get(key)
+    if data is not None:
+        found, count = json.loads(data)
+        return found, count
+    before = len(failed)
+    words = page_words(page.title, _sections(site, page, failed))
+    if len(failed) == before:
+        site.cache.put(key, json.dumps(words, separators=(",", ":")).encode())
+    return words
 
 
 def _store(app: Flask) -> _Store:

@@ -19,6 +19,7 @@ from frostpress.logs import CountingHandler, log
 from frostpress.output import OutputWriter
 from frostpress.pages import Page
 from frostpress.plan import Entry, Plan
+from frostpress.search import cached_page_words
 from frostpress.site import RECORD_KEY, BuildRecord, get_site
 
 
@@ -60,8 +61,9 @@ class BodyWorker:
     def render(self, chunk: list[int]) -> ChunkResult:
         with _captured():
             for i in chunk:
-                try:
+                try:  # a page that fails is reported when the page itself is rendered
                     self.site.rendered(self.pages[i])
+                    cached_page_words(self.site, self.pages[i], [])
                 except Exception:
                     continue
         return ChunkResult(count=len(chunk))
