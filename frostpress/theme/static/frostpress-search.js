@@ -342,6 +342,7 @@
   }
 
   Box.prototype.clear = function () {
+    this.asked += 1; /* results still on their way are for a query no longer asked */
     this.box.textContent = "";
     this.form.classList.remove("has-results");
   };
