@@ -161,6 +161,10 @@ class Site:
         record = current_record()
         if record is not None:
             record.bodies.add(page.slug)
+        return self.body_key(page)
+
+    def body_key(self, page: Page) -> tuple[str, str]:
+        """The page's body and the key of its rendering in the cache (nothing recorded)."""
         body = page.read_body()
         return body, self.renderer.cache_key(body, page.rel)
 
@@ -179,10 +183,10 @@ class Site:
         """True when the disk cache holds the rendering of the page's body as it is now (a
         page that cannot be read counts as rendered: rendering it reports why)."""
         try:
-            body = page.read_body()
+            _, key = self.body_key(page)
         except ContentError:
             return True
-        return self.cache.has(self.renderer.cache_key(body, page.rel))
+        return self.cache.has(key)
 
     def rendered(self, page: Page) -> Rendered:
         """The page body as HTML: from memory, from the disk cache, or rendered now."""
