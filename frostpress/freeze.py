@@ -181,8 +181,9 @@ class Freeze:
         """Every URL and its file, and which previous files can be kept as they are."""
         self.output.recover()
         self.read()
-        self.bodies()
         previous = {} if self.clean else load_manifest(self.manifest_file)
+        if not previous:  # a first or clean build: an incremental one finds most bodies cached
+            self.bodies()
         plan = make_plan(self.app, self.output, previous)
         self.report.urls = len(plan.entries)
         for message in plan.warnings:
