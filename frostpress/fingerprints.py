@@ -17,6 +17,12 @@ own templates depends on its neighbours and its chapter's navigation only, so a 
 renders again just the pages that show that title. Any other URL, and every page once the
 site overrides one of the theme's templates (which could show any page's metadata), depends
 on ``site:meta``: a title edit renders all of them again.
+
+Two more grains serve the search files: ``chapter:<key>`` is a chapter's title (a page's
+search fragment shows it), and ``search:<lang>:...`` keys are the digests of the index
+file and of each shard, given by the search blueprint's generator
+(``register_generator(..., digests=...)``): an edit renders again only the shards whose
+bytes it changes.
 """
 
 from __future__ import annotations
@@ -69,6 +75,8 @@ def meta_digests(pages: PageSet) -> dict[str, str]:
     out["nav:"] = _digest([loose, chapters])
     for c in pages.chapters:
         out[f"nav:{c.key}"] = _digest([loose, chapters, [page_record(p) for p in c.pages]])
+    out.update({f"chapter:{c.key}": _digest([c.title]) for c in pages.chapters})
+    out["chapter:"] = _digest([])  # pages outside a chapter
     out[SITE_META] = _digest(page_record(p) for p in pages.all())
     return out
 

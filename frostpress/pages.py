@@ -848,6 +848,7 @@ StatKey = tuple[int, int, int, int]
 #: A file changed less than this long before it was read may change again unseen.
 RACY_NS = 2_000_000_000
 
+
 def stat_key(st: os.stat_result) -> StatKey:
     return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
 

@@ -186,7 +186,11 @@ def make_plan(app: Flask, output: OutputWriter, previous: dict[str, Any]) -> Pla
     site = get_site(app)
     entries, warnings = plan_entries(app)
     pages = site.pageset(drafts=False)
-    plan = Plan(entries, global_digest(site, app, pages), input_digests(pages), previous)
+    digests = input_digests(pages)
+    for generated in site.generators:
+        if generated.digests is not None:
+            digests.update(generated.digests())
+    plan = Plan(entries, global_digest(site, app, pages), digests, previous)
     # One language only: a page of a site in several languages shows its translations.
     plan.theme_only = theme_templates_only(app) and not pages.languages
     plan.warnings = warnings

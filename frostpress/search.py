@@ -25,14 +25,15 @@ import html as html_lib
 import json
 import math
 import re
-import sys
 import threading
 import unicodedata
 import zlib
 from array import array
-from collections import OrderedDict
+from bisect import bisect_left
+from collections import Counter, OrderedDict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import accumulate, pairwise
 from pathlib import Path
 from typing import Any
 
@@ -42,7 +43,7 @@ from flask.blueprints import BlueprintSetupState
 from frostpress.errors import ContentError
 from frostpress.markdown import html_to_text
 from frostpress.pages import Page
-from frostpress.serving_language import language_pages, site_languages_of
+from frostpress.serving_language import current_language, language_pages, site_languages_of
 from frostpress.site import Site, current_record, get_site, register_generator
 from frostpress.views import page_url
 
@@ -85,7 +86,8 @@ def _word_pattern() -> re.Pattern[str]:
     cut words of Indic scripts apart); the script uses ``[\\p{L}\\p{N}\\p{M}]+``."""
     marks = []
     start = None
-    for cp in range(sys.maxunicode + 1):
+    # Marks are in the first two planes and among the variation selectors of plane 14.
+    for cp in [*range(0x20000), *range(0xE0000, 0xE1001)]:
         is_mark = unicodedata.category(chr(cp)).startswith("M")
         if is_mark and start is None:
             start = cp
@@ -116,13 +118,20 @@ def word_tokens(word: str) -> list[str]:
 
 def tokens(text: str) -> list[str]:
     """The index words of ``text``, in order."""
+    if text.isascii():  # most text: NFKC leaves it as it is, and one call finds every word
+        return _word_pattern().findall(text.lower())
     out: list[str] = []
     for word in _word_pattern().findall(text):
-        if word.isascii():  # most words: NFKC leaves them as they are
+        if word.isascii():
             out.append(word.lower())
         else:
             out += word_tokens(word)
     return out
+
+
+def _token_counts(words: list[str]) -> list[int]:
+    """The number of index words of each word of text (one, but for text without spaces)."""
+    return [1 if w.isascii() else len(word_tokens(w)) for w in words]
 
 
 @dataclass(frozen=True)
@@ -166,11 +175,9 @@ def page_parts(title: str, sections: list[Section]) -> list[list[Piece]]:
     for s in sections:
         head_pos = pos
         pos += len(tokens(s.heading))
-        cuts: list[list[int]] = []  # [part, start character, first position]
-        for m in _word_pattern().finditer(s.text):
-            if not cuts or cuts[-1][0] != pos // PART_WORDS:
-                cuts.append([pos // PART_WORDS, m.start(), pos])
-            pos += len(word_tokens(m.group()))
+        cuts = _cuts(s.text, pos)
+        if cuts:
+            pos = cuts.pop()[2]
         heading_part = head_pos // PART_WORDS
         if not cuts or cuts[0][0] != heading_part:
             parts.setdefault(heading_part, []).append(Piece(s.anchor, s.heading, "", head_pos))
@@ -185,55 +192,49 @@ def page_parts(title: str, sections: list[Section]) -> list[list[Piece]]:
     return [parts.get(k, []) for k in range(max(parts) + 1)]
 
 
-@dataclass
-class _Postings:
-    """One word on one page: where it occurs."""
-
-    title: bool = False
-    headings: int = 0
-    body: int = 0
-    positions: list[int] = field(default_factory=list)
-
-    def add(self, pos: int) -> None:
-        if len(self.positions) < MAX_POSITIONS:
-            self.positions.append(pos)
-
-    def weight(self) -> int:
-        """Title beats headings beats body: the body's share is capped below a heading's,
-        and a heading's (with the body's) below the title's."""
-        heading = HEADING_WEIGHT + 2 * min(self.headings - 1, 2) if self.headings else 0
-        body = min(BODY_CAP, round(2 * math.log2(1 + self.body)))
-        return TITLE_WEIGHT * self.title + heading + body
-
-
-def page_postings(title: str, sections: list[Section]) -> tuple[dict[str, _Postings], int]:
-    """Every word of one page. Positions count the title's words, then each section's
-    heading and text: the order in which the script counts them in the page's fragment."""
-    found: dict[str, _Postings] = {}
-    pos = 0
-    parts = [(title, "title")] + [
-        part for s in sections for part in ((s.heading, "heading"), (s.text, "body"))
-    ]
-    for text, where in parts:
-        for word in tokens(text):
-            entry = found.get(word)
-            if entry is None:
-                entry = found[word] = _Postings()
-            if where == "title":
-                entry.title = True
-            elif where == "heading":
-                entry.headings += 1
-            else:
-                entry.body += 1
-            entry.add(pos)
-            pos += 1
-    return found, pos
+def _cuts(text: str, pos: int) -> list[tuple[int, int, int]]:
+    """Where ``text``, whose first word is at position ``pos``, enters each fragment part:
+    (part, start character, first position) of each, then (-1, -1, the position after the
+    text's last word); [] when the text has no word."""
+    matches = list(_word_pattern().finditer(text))
+    if not matches:
+        return []
+    if text.isascii():  # one index word per word of text
+        at = list(range(pos, pos + len(matches) + 1))
+    else:
+        at = list(accumulate(_token_counts([m.group() for m in matches]), initial=pos))
+    cuts: list[tuple[int, int, int]] = []
+    i = 0
+    while i < len(matches):  # the first word of each part
+        part = at[i] // PART_WORDS
+        cuts.append((part, matches[i].start(), at[i]))
+        i = bisect_left(at, (part + 1) * PART_WORDS, i, len(matches))
+    cuts.append((-1, -1, at[-1]))
+    return cuts
 
 
-def encode_postings(page_id: int, p: _Postings) -> list[int]:
-    """``[page, weight, count, first position, gaps...]``: one word on one page."""
-    gaps = [b - a for a, b in zip([0, *p.positions], p.positions, strict=False)]
-    return [page_id, p.weight(), len(gaps), *gaps]
+def word_weight(in_title: bool, headings: int, body: int) -> int:
+    """The weight of one word on one page. Title beats headings beats body: the body's
+    share is capped below a heading's, and a heading's (with the body's) below the title's."""
+    heading = HEADING_WEIGHT + 2 * min(headings - 1, 2) if headings else 0
+    return TITLE_WEIGHT * in_title + heading + _body_weight(body)
+
+
+@functools.cache
+def _body_weight(count: int) -> int:
+    return min(BODY_CAP, round(2 * math.log2(1 + count)))
+
+
+def _positions(words: list[str]) -> dict[str, list[int]]:
+    """The positions of each word in ``words`` (in the order the words first occur)."""
+    at: dict[str, list[int]] = {}
+    for i, word in enumerate(words):  # the one loop over every word of the page
+        found = at.get(word)
+        if found is None:
+            at[word] = [i]
+        else:
+            found.append(i)
+    return at
 
 
 @dataclass(frozen=True)
@@ -260,9 +261,31 @@ PageWords = tuple[dict[str, list[int]], int]
 
 
 def page_words(title: str, sections: list[Section]) -> PageWords:
-    """The words of one page, encoded for the index (without the page's number)."""
-    found, count = page_postings(title, sections)
-    return {word: encode_postings(0, p)[1:] for word, p in found.items()}, count
+    """The words of one page, encoded for the index: word -> ``[weight, count, first
+    position, gaps...]`` (its first MAX_POSITIONS positions). Positions count the title's
+    words, then each section's heading and text: the order in which the script counts them
+    in the page's fragments."""
+    title_words = tokens(title)
+    heading_words: list[str] = []
+    every = list(title_words)
+    for s in sections:
+        heading = tokens(s.heading)
+        heading_words += heading
+        every += heading
+        every += tokens(s.text)
+    in_title = Counter(title_words)
+    in_headings = Counter(heading_words)
+    out: dict[str, list[int]] = {}
+    for word, at in _positions(every).items():
+        title_hits = in_title.get(word, 0)
+        headings = in_headings.get(word, 0)
+        weight = word_weight(title_hits > 0, headings, len(at) - title_hits - headings)
+        if len(at) == 1:
+            out[word] = [weight, 1, at[0]]
+            continue
+        at = at[:MAX_POSITIONS]
+        out[word] = [weight, len(at), at[0], *[b - a for a, b in pairwise(at)]]
+    return out, len(every)
 
 
 def build_index(pages: Iterable[tuple[str, list[Section]]]) -> SearchIndex:
@@ -272,8 +295,20 @@ def build_index(pages: Iterable[tuple[str, list[Section]]]) -> SearchIndex:
 
 def index_of_words(pages: Iterable[PageWords]) -> SearchIndex:
     """The index of pages given by their encoded words (in site order; ids count from 0)."""
-    # Postings are encoded page by page into compact arrays: a site of thousands of pages
-    # has millions of (word, page) pairs.
+    words, parts = postings_by_word(pages)
+    shards: dict[str, bytes] = {}
+    firsts: list[list[str]] = []
+    for first, name, data in index_shards(words):
+        shards[name] = data
+        firsts.append([first, name])
+    return SearchIndex(index_meta(firsts, parts), shards, parts)
+
+
+def postings_by_word(pages: Iterable[PageWords]) -> tuple[dict[str, array[int]], list[int]]:
+    """Every word's postings (``page, weight, count, gaps...`` for each page that has it)
+    and each page's number of fragment parts."""
+    # Encoded page by page into compact arrays: a site of thousands of pages has millions
+    # of (word, page) pairs.
     words: dict[str, array[int]] = {}
     parts: list[int] = []
     for page_id, (found, count) in enumerate(pages):
@@ -284,31 +319,32 @@ def index_of_words(pages: Iterable[PageWords]) -> SearchIndex:
                 flat = words[word] = array("I")
             flat.append(page_id)
             flat.extend(encoded)
-    shards: dict[str, bytes] = {}
-    firsts: list[list[str]] = []
+    return words, parts
+
+
+def index_shards(words: dict[str, array[int]]) -> Iterator[tuple[str, str, bytes]]:
+    """(first word, name, JSON) of each shard, in order; ``words`` is emptied on the way,
+    so that the postings of a shard written are not held while the next is made."""
     # In UTF-16 order, the order in which the script compares strings.
-    ordered = sorted(words.items(), key=lambda item: item[0].encode("utf-16-be"))
-    for number, chunk in enumerate(_chunks(ordered)):
-        name = str(number)
-        shards[name] = _dumps(chunk)
-        firsts.append([next(iter(chunk)), name])
-    meta = {
-        "version": INDEX_VERSION,
-        "pages": len(parts),
-        "part_words": PART_WORDS,
-        "shards": firsts,
-    }
-    return SearchIndex(_dumps(meta), shards, parts)
+    ordered = sorted(words, key=lambda word: word.encode("utf-16-be"))
+    for number, chunk in enumerate(_chunks(ordered, words)):
+        yield next(iter(chunk)), str(number), _dumps(chunk)
 
 
-def _chunks(items: list[tuple[str, array[int]]]) -> Iterator[dict[str, Any]]:
+def index_meta(firsts: list[list[str]], parts: list[int]) -> bytes:
+    """``index.json``: the number of pages and the first word of each shard."""
+    meta = {"version": INDEX_VERSION, "pages": len(parts), "part_words": PART_WORDS}
+    return _dumps({**meta, "shards": firsts})
+
+
+def _chunks(ordered: list[str], words: dict[str, array[int]]) -> Iterator[dict[str, Any]]:
     """Words in alphabetical order, cut into shards of SHARD_BYTES to twice that. A shard
     ends after a word chosen by its hash once it is SHARD_BYTES long, so that an edit moves
     the boundaries of the shards around it only, and the others keep their bytes."""
     chunk: dict[str, Any] = {}
     size = 0
-    for word, postings in items:
-        flat = postings.tolist()
+    for word in ordered:
+        flat = words.pop(word).tolist()
         entry_size = len(word.encode()) + 2 * len(flat) + 8
         if chunk and size + entry_size > 2 * SHARD_BYTES:
             yield chunk
@@ -325,13 +361,43 @@ def _chunks(items: list[tuple[str, array[int]]]) -> Iterator[dict[str, Any]]:
 # --------------------------------------------------------------------------- per app
 
 
+@dataclass(frozen=True)
+class IndexSummary:
+    """One index as the freeze and the views need it: the index file, the digest of each
+    shard (whose bytes the disk cache keeps under it), and each page's number of parts."""
+
+    meta: bytes
+    shards: dict[str, str]
+    parts: list[int]
+    #: The shards' bytes by digest, when there is no disk cache to keep them.
+    held: dict[str, bytes] = field(default_factory=dict)
+
+    def digests(self, code: str) -> dict[str, str]:
+        """The inputs the search URLs of language ``code`` record (see ``_record``)."""
+        out = {f"search:{code}:t:{name}": digest for name, digest in self.shards.items()}
+        out[f"search:{code}:index"] = _digest(self.meta)
+        return out
+
+    def to_json(self) -> bytes:
+        return json.dumps([self.meta.decode(), self.shards, self.parts]).encode()
+
+    @classmethod
+    def from_json(cls, data: bytes) -> IndexSummary:
+        meta, shards, parts = json.loads(data)
+        return cls(meta.encode(), shards, parts)
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
 @dataclass
 class _Store:
     """The indexes last built for this app (one per language), by a key of the pages each
     was built from."""
 
     lock: threading.Lock = field(default_factory=threading.Lock)
-    indexes: OrderedDict[str, SearchIndex] = field(default_factory=OrderedDict)
+    indexes: OrderedDict[str, IndexSummary] = field(default_factory=OrderedDict)
     #: The fragment parts of the pages served last, by (slug, source digest): a page of
     #: several parts is cut once, not once per part.
     parts: OrderedDict[tuple[str, str], list[list[Piece]]] = field(default_factory=OrderedDict)
@@ -346,46 +412,70 @@ def _pages(site: Site) -> list[Page]:
 @functools.cache
 def _code_digest() -> str:
     """This module's source: an index cached by an older version is never read back."""
-    return hashlib.blake2b(Path(__file__).read_bytes(), digest_size=16).hexdigest()
+    return _digest(Path(__file__).read_bytes())
 
 
-def current_index(site: Site, store: _Store, pages: list[Page]) -> SearchIndex:
-    """The index of ``pages`` as they are now: kept while no page changes, read from the disk
-    cache when the same pages were indexed before."""
+def _index_key(site: Site, pages: list[Page]) -> str:
     h = hashlib.blake2b(_code_digest().encode(), digest_size=16)
     h.update(site.renderer.fingerprint.encode())
     for p in pages:
         h.update(f"{p.slug}\0{p.title}\0{p.digest}\0".encode())
-    key = "search-" + h.hexdigest()
+    return "search-" + h.hexdigest()
+
+
+def current_index(
+    site: Site, store: _Store, pages: list[Page], *, rebuild: bool = False
+) -> IndexSummary:
+    """The index of ``pages`` as they are now: kept while no page changes, read from the disk
+    cache when the same pages were indexed before, else made from each page's words."""
+    key = _index_key(site, pages)
     with store.lock:
-        found = store.indexes.get(key)
-        if found is not None:
-            return found
-        cached = site.cache.get(key)
-        if cached is not None:
-            obj = json.loads(cached)
-            shards = {k: v.encode() for k, v in obj["shards"].items()}
-            index = SearchIndex(obj["meta"].encode(), shards, obj["parts"])
-        else:
+        found = None if rebuild else store.indexes.get(key)
+        if found is None and not rebuild:
+            cached = site.cache.get(key)
+            found = IndexSummary.from_json(cached) if cached is not None else None
+        if found is None:
             failed: list[str] = []
-            index = index_of_words(cached_page_words(site, p, failed) for p in pages)
-            _keep(store, key, index)
-            if failed:  # the pages' own URLs report them; such an index is never cached
-                return index
-            blob = {
-                "meta": index.meta.decode(),
-                "shards": {k: v.decode() for k, v in index.shards.items()},
-                "parts": index.parts,
-            }
-            site.cache.put(key, json.dumps(blob).encode())
-        _keep(store, key, index)
-        return index
+            found = _build(site, pages, failed)
+            if not failed:  # the pages' own URLs report them; such an index is never cached
+                site.cache.put(key, found.to_json())
+        store.indexes[key] = found
+        while len(store.indexes) > 8:  # a few languages, and the one before an edit
+            store.indexes.popitem(last=False)
+        return found
 
 
-def _keep(store: _Store, key: str, index: SearchIndex) -> None:
-    store.indexes[key] = index
-    while len(store.indexes) > 8:  # a few languages, and the one before an edit
-        store.indexes.popitem(last=False)
+def _build(site: Site, pages: list[Page], failed: list[str]) -> IndexSummary:
+    """Make the index of ``pages``, putting each shard into the disk cache as it is made:
+    only the postings of the shards still to write are held."""
+    words, parts = postings_by_word(cached_page_words(site, p, failed) for p in pages)
+    shards: dict[str, str] = {}
+    firsts: list[list[str]] = []
+    held: dict[str, bytes] = {}
+    for first, name, data in index_shards(words):
+        digest = shards[name] = _digest(data)
+        firsts.append([first, name])
+        if not site.cache.enabled:
+            held[digest] = data
+        elif not site.cache.has(SHARD_PREFIX + digest):
+            site.cache.put(SHARD_PREFIX + digest, data)
+    return IndexSummary(index_meta(firsts, parts), shards, parts, held)
+
+
+SHARD_PREFIX = "search-shard-"
+
+
+def shard_bytes(site: Site, store: _Store, pages: list[Page], name: str) -> bytes | None:
+    """The bytes of shard ``name`` of the index of ``pages`` (None: there is no such shard)."""
+    for rebuild in (False, True):  # the cache may have been cleared since the index was made
+        summary = current_index(site, store, pages, rebuild=rebuild)
+        digest = summary.shards.get(name)
+        if digest is None:
+            return None
+        data = summary.held.get(digest) or site.cache.get(SHARD_PREFIX + digest)
+        if data is not None:
+            return data
+    return None
 
 
 def _sections(site: Site, page: Page, failed: list[str]) -> list[Section]:
@@ -430,12 +520,14 @@ def _store(app: Flask) -> _Store:
     return store
 
 
-def _depends_on_every_page(site: Site) -> None:
-    """Record every page body as read by this URL (an incremental freeze then renders it
-    again when any body changes, even though the index came from memory)."""
+def _record(*keys: str) -> None:
+    """Record what the search URL being built is made from: its own digest (see
+    IndexSummary.digests), not every page, so that an edit renders again only the shards
+    whose bytes it changes."""
     record = current_record()
     if record is not None:
-        record.bodies.update(p.slug for p in _pages(site))
+        record.shown.update(keys)
+        record.fine = True
 
 
 def _json(data: bytes) -> Response:
@@ -445,15 +537,15 @@ def _json(data: bytes) -> Response:
 def index_view() -> Response:
     """``/search/index.json``: the page count and the first word of each shard."""
     site = get_site()
-    _depends_on_every_page(site)
+    _record(f"search:{current_language().code}:index")
     return _json(current_index(site, _store(current_app), _pages(site)).meta)
 
 
 def shard_view(name: str) -> Response:
     """``/search/t/<name>.json``: the postings of one range of words."""
     site = get_site()
-    _depends_on_every_page(site)
-    data = current_index(site, _store(current_app), _pages(site)).shards.get(name)
+    _record(f"search:{current_language().code}:t:{name}")
+    data = shard_bytes(site, _store(current_app), _pages(site), name)
     if data is None:
         abort(404)
     return _json(data)
@@ -483,6 +575,7 @@ def fragment_view(n: int, k: int) -> Response:
     if not 0 <= n < len(pages):
         abort(404)
     page = pages[n]
+    _record(f"meta:{page.slug}", f"chapter:{page.chapter.key if page.chapter else ''}")
     parts = _page_parts(site, _store(current_app), page)
     if not 0 <= k < len(parts):
         abort(404)
@@ -495,16 +588,22 @@ def fragment_view(n: int, k: int) -> Response:
     return _json(_dumps(data))
 
 
-def search_tasks(app: Flask) -> Iterator[tuple[str, dict[str, Any]]]:
-    """Freeze tasks: the index file, every shard and every page's fragment, of each
-    language (under ``/<lang>`` but for the default language)."""
+def _indexes(app: Flask) -> Iterator[tuple[str, dict[str, Any], IndexSummary]]:
+    """The index of each language of the frozen site: its code, its URL values (under
+    ``/<lang>`` but for the default language) and the index."""
     site = get_site(app)
     pages = site.pageset(drafts=False)
     default = site_languages_of(app).default
     for code in pages.languages or [default]:
-        lang = {} if code == default else {"lang": code}
         with app.app_context():
             index = current_index(site, _store(app), pages.in_language(code).all())
+        yield code, ({} if code == default else {"lang": code}), index
+
+
+def search_tasks(app: Flask) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Freeze tasks: the index file, every shard and every page's fragment, of each
+    language."""
+    for _, lang, index in _indexes(app):
         yield "search.index", dict(lang)
         for name in index.shards:
             yield "search.shard", {"name": name, **lang}
@@ -513,11 +612,21 @@ def search_tasks(app: Flask) -> Iterator[tuple[str, dict[str, Any]]]:
                 yield "search.fragment", {"n": n, "k": k, **lang}
 
 
+def search_digests(app: Flask) -> dict[str, str]:
+    """The digest of every index file and shard, by the key its URL records."""
+    out: dict[str, str] = {}
+    for code, _, index in _indexes(app):
+        out.update(index.digests(code))
+    return out
+
+
 def _register(state: BlueprintSetupState) -> None:
     app = state.app
     assert isinstance(app, Flask)
     app.extensions["frostpress_search"] = _Store()
-    register_generator(app, lambda: search_tasks(app), SEARCH_ENDPOINTS)
+    register_generator(
+        app, lambda: search_tasks(app), SEARCH_ENDPOINTS, digests=lambda: search_digests(app)
+    )
 
 
 def make_search_blueprint() -> Blueprint:

@@ -73,6 +73,8 @@ class Generated:
 
     generator: Generator
     endpoints: frozenset[str] = frozenset()
+    #: The digest of each input its URLs record besides pages and their metadata (by key).
+    digests: Callable[[], dict[str, str]] | None = None
 
 
 @dataclass
@@ -230,10 +232,15 @@ def current_pages() -> PageSet:
 
 
 def register_generator(
-    app: Flask, generator: Generator, endpoints: Iterable[str] = ()
+    app: Flask,
+    generator: Generator,
+    endpoints: Iterable[str] = (),
+    *,
+    digests: Callable[[], dict[str, str]] | None = None,
 ) -> Generator:
     """Register a URL generator for routes with arguments: it yields ``(endpoint, values)``
     pairs, each frozen into one file. ``endpoints`` names the endpoints it covers when it
-    may yield none of them."""
-    get_site(app).generators.append(Generated(generator, frozenset(endpoints)))
+    may yield none of them. ``digests``, for Frostpress's own blueprints, gives the digest
+    of each further input their URLs record (the search index's shards)."""
+    get_site(app).generators.append(Generated(generator, frozenset(endpoints), digests))
     return generator
