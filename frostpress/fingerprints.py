@@ -5,7 +5,9 @@ A URL's fingerprint is the hash of
 
 - the site-wide inputs (``global_digest``): Frostpress's version, the settings, the
   Markdown set-up, the templates, the static files, the site's code, the URL rules, and the
-  site's structure: which pages there are, their URLs, their order and chapters;
+  site's structure: which pages there are, their URLs, their order and chapters (the
+  search files, which use no template, take ``data_digest``: the same without the
+  templates and static files, so that a template edit keeps them);
 - and the inputs the URL recorded while it was rendered (``depend``): the sources of the
   page bodies it read (by slug), and the metadata it showed.
 
@@ -140,20 +142,28 @@ def code_digest(root: Path) -> str:
     return h.hexdigest()
 
 
-def global_digest(site: Site, app: Flask, pages: PageSet) -> str:
-    """Everything outside the page sources that can change any output file: settings,
-    templates, static files (their URLs may carry hashes), the site's code, Frostpress's
-    version, the URL rules, and the site's structure (not the pages' titles: see above)."""
+def data_digest(site: Site, app: Flask, pages: PageSet) -> str:
+    """Everything outside the page sources, the templates and the static files that can
+    change an output file: settings, the site's code, Frostpress's version, the URL rules,
+    and the site's structure (not the pages' titles: see above). The search files are made
+    from these and the pages alone."""
     h = hashlib.blake2b(digest_size=16)
     h.update(__version__.encode())
     h.update(json.dumps(site.settings.digest_items()).encode())
     h.update(site.renderer.fingerprint.encode())
-    folders = [*site.settings.template_folders, WORDS_DIR]  # WORDS_DIR: the theme's words
-    h.update(_tree_digest(folders).encode())
-    h.update(_tree_digest(list(site.settings.static_folders)).encode())
     h.update(code_digest(site.settings.root).encode())
     h.update(structure_digest(pages).encode())
     h.update(repr(sorted(str(r) for r in app.url_map.iter_rules())).encode())
+    return h.hexdigest()
+
+
+def global_digest(site: Site, data_fp: str) -> str:
+    """``data_fp`` and the templates and static files (their URLs may carry hashes):
+    everything outside the page sources that can change a page."""
+    h = hashlib.blake2b(data_fp.encode(), digest_size=16)
+    folders = [*site.settings.template_folders, WORDS_DIR]  # WORDS_DIR: the theme's words
+    h.update(_tree_digest(folders).encode())
+    h.update(_tree_digest(list(site.settings.static_folders)).encode())
     return h.hexdigest()
 
 

@@ -239,7 +239,7 @@ class Freeze:
             if not path.is_file():
                 continue
             st = path.stat()
-            item = {"fp": plan.fingerprint(deps), "deps": deps}
+            item = {"fp": plan.fingerprint(entry, deps), "deps": deps}
             item.update(size=st.st_size, mtime_ns=st.st_mtime_ns)
             if entry.url in done.links:
                 item["links"] = done.links[entry.url].to_json()

@@ -13,6 +13,7 @@ from flask import Flask, url_for
 
 from frostpress.errors import ContentError, ContentErrors
 from frostpress.fingerprints import (
+    data_digest,
     global_digest,
     input_digests,
     theme_templates_only,
@@ -29,6 +30,8 @@ Task = tuple[str, dict[str, Any]]
 #: hashes, the page index and page bodies (each body read is recorded per URL): their
 #: output can be kept when none of these changed. A site's own routes are always frozen.
 SKIPPABLE_BLUEPRINTS = {"pages", "site", "deploy", "search"}
+#: Blueprints whose views use no template and no static file (a template edit keeps them).
+TEMPLATE_FREE_BLUEPRINTS = {"search"}
 
 
 @dataclass(frozen=True)
@@ -45,13 +48,19 @@ class Entry:
         """True when an unchanged output of this URL may be kept from the previous build."""
         return self.endpoint.split(".", 1)[0] in SKIPPABLE_BLUEPRINTS
 
+    @property
+    def template_free(self) -> bool:
+        """True when no template or static file goes into this URL's output."""
+        return self.endpoint.split(".", 1)[0] in TEMPLATE_FREE_BLUEPRINTS
+
 
 @dataclass
 class Plan:
     """What one freeze will do, worked out before anything is written."""
 
     entries: list[Entry]
-    global_fp: str
+    global_fp: str  # every site-wide input (fingerprints.global_digest)
+    data_fp: str  # those but the templates and static files (fingerprints.data_digest)
     digests: dict[str, str]  # page slug -> digest of its source; metadata keys -> digests
     previous: dict[str, Any]  # the previous build's manifest entries, by URL
     #: May page views declare their metadata dependencies one by one (frostpress.fingerprints)?
@@ -64,10 +73,11 @@ class Plan:
     def files(self) -> set[str]:
         return {e.file for e in self.entries}
 
-    def fingerprint(self, deps: list[str]) -> str | None:
-        """Fingerprint of a URL made from ``deps`` (page bodies, metadata); None when one of
-        them is gone."""
-        return url_fingerprint(self.global_fp, deps, self.digests)
+    def fingerprint(self, entry: Entry, deps: list[str]) -> str | None:
+        """Fingerprint of ``entry`` made from ``deps`` (page bodies, metadata); None when one
+        of them is gone."""
+        site_wide = self.data_fp if entry.template_free else self.global_fp
+        return url_fingerprint(site_wide, deps, self.digests)
 
 
 # --------------------------------------------------------------------------- tasks
@@ -190,7 +200,8 @@ def make_plan(app: Flask, output: OutputWriter, previous: dict[str, Any]) -> Pla
     for generated in site.generators:
         if generated.digests is not None:
             digests.update(generated.digests())
-    plan = Plan(entries, global_digest(site, app, pages), digests, previous)
+    data_fp = data_digest(site, app, pages)
+    plan = Plan(entries, global_digest(site, data_fp), data_fp, digests, previous)
     # One language only: a page of a site in several languages shows its translations.
     plan.theme_only = theme_templates_only(app) and not pages.languages
     plan.warnings = warnings
@@ -207,5 +218,5 @@ def _unchanged(plan: Plan, entry: Entry, output: OutputWriter) -> bool:
     st = output.previous(entry.file)
     if st is None or old["size"] != st.st_size or old["mtime_ns"] != st.st_mtime_ns:
         return False
-    fp = plan.fingerprint(old["deps"])
+    fp = plan.fingerprint(entry, old["deps"])
     return fp is not None and bool(old["fp"] == fp)  # None: an input it was made from is gone

@@ -196,10 +196,18 @@ def _cuts(text: str, pos: int) -> list[tuple[int, int, int]]:
     """Where ``text``, whose first word is at position ``pos``, enters each fragment part:
     (part, start character, first position) of each, then (-1, -1, the position after the
     text's last word); [] when the text has no word."""
-    matches = list(_word_pattern().finditer(text))
+    pattern = _word_pattern()
+    if text.isascii():  # one index word per word of text
+        first = pattern.search(text)
+        if first is None:
+            return []
+        count = len(pattern.findall(text))
+        if pos // PART_WORDS == (pos + count - 1) // PART_WORDS:  # most texts: one part
+            return [(pos // PART_WORDS, first.start(), pos), (-1, -1, pos + count)]
+    matches = list(pattern.finditer(text))
     if not matches:
         return []
-    if text.isascii():  # one index word per word of text
+    if text.isascii():
         at = list(range(pos, pos + len(matches) + 1))
     else:
         at = list(accumulate(_token_counts([m.group() for m in matches]), initial=pos))

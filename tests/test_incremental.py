@@ -191,3 +191,57 @@ def test_freeze_clean_trusts_no_page_memo(tmp_path: Path) -> None:
     assert clean.returncode == 0, clean.stderr
     assert "Forged" not in (root / "site" / "alpha" / "alpha1.html").read_text()
     assert "Alpha 1" in (root / "site" / "alpha" / "alpha1.html").read_text()
+
+
+def search_mtimes(site: Path) -> dict[str, int]:
+    return {
+        p.relative_to(site).as_posix(): p.stat().st_mtime_ns
+        for p in (site / "search").rglob("*.json")
+    }
+
+
+def static_count(root: Path) -> int:
+    return len([p for p in (root / "site" / "static").rglob("*") if p.is_file()])
+
+
+WORDY = {
+    f"01-words/{i:02d}-page{i}.md": f"title: Page {i}\nsortorder: {i}\n\n"
+    + " ".join(f"w{i:02d}x{j:03d}" for j in range(300))
+    + "\n"
+    for i in range(40)
+}
+
+
+def test_a_body_edit_renders_again_only_the_search_shards_it_changes(tmp_path: Path) -> None:
+    root = write_site(tmp_path / "proj", WORDY)
+    assert run_build(root, "freeze", "--jobs", "1").returncode == 0
+    before = search_mtimes(root / "site")
+    shards = [name for name in before if name.startswith("search/t/")]
+    assert len(shards) > 10
+    time.sleep(0.01)
+    edit("content/01-words/07-page7.md", "w07x150", "w07x150 lantern")(root)
+    again = run_build(root, "freeze", "--jobs", "1")
+    assert again.returncode == 0, again.stderr
+    after = search_mtimes(root / "site")
+    touched = [name for name in shards if after.get(name) != before[name]]
+    assert 1 <= len(touched) <= 3, touched  # the shard that gets "lantern", and its neighbours
+    # Rendered again: the page, its fragment, the index file and the shards it changes; not
+    # the other shards nor the other pages' fragments.
+    assert rendered_count(again.stdout) <= 3 + len(touched) + static_count(root), again.stdout
+    clean = run_build(root, "freeze", "--clean", "--jobs", "1", "--output", "clean")
+    assert clean.returncode == 0, clean.stderr
+    assert tree(root / "site") == tree(root / "clean")
+
+
+def test_a_template_edit_keeps_every_search_file(tmp_path: Path) -> None:
+    root = write_site(tmp_path / "proj", WORDY)
+    assert run_build(root, "freeze", "--jobs", "1").returncode == 0
+    before = search_mtimes(root / "site")
+    EDITS["template changed"](root)
+    again = run_build(root, "freeze", "--jobs", "1")
+    assert again.returncode == 0, again.stderr
+    assert search_mtimes(root / "site") == before
+    # No search file is rendered again.
+    files = int(again.stdout.split(" files (")[0].rsplit(" ", 1)[1])
+    assert rendered_count(again.stdout) <= files - len(before), again.stdout
+    assert "Changed" in (root / "site" / "words" / "page7.html").read_text()
