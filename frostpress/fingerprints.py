@@ -57,7 +57,8 @@ def page_record(page: Page) -> list[Any]:
     """Everything about a page that a template can show, apart from its body."""
     return [
         *(page.rel, page.slug, page.title, page.sortorder, page.chapter_key, page.meta),
-        *(page.draft, page.date, page.updated, list(page.tags), list(page.aliases)),
+        *(page.draft, page.date, page.updated, page.committed),
+        *(list(page.tags), list(page.aliases)),
     ]
 
 

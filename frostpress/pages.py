@@ -97,11 +97,20 @@ class Page:
     home_of: str = ""
     #: A copy of a page in another language, not translated yet (``untranslated: true``).
     untranslated: bool = False
+    #: The date of the source's last commit, when the site has a REPO_URL and its content
+    #: is in git (frostpress.gitdates); not from the source itself.
+    committed: datetime.date | None = None
 
     @property
     def lastmod(self) -> datetime.date | None:
-        """When the page last changed, as far as its front matter says."""
-        return self.updated or self.date
+        """When the page last changed: its front matter's ``updated``, else its last
+        commit, else its ``date``."""
+        return self.updated or self.committed or self.date
+
+    @property
+    def last_updated(self) -> datetime.date | None:
+        """The "Last updated" date: ``updated``, else the date of the last commit."""
+        return self.updated or self.committed
 
     @property
     def sidebartitle(self) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from flask import Flask, current_app, has_request_context, request
@@ -17,6 +17,7 @@ from flask import Flask, current_app, has_request_context, request
 from frostpress.cache import DiskCache
 from frostpress.config import Settings
 from frostpress.errors import ContentError
+from frostpress.gitdates import last_commit_dates
 from frostpress.languages import build_site_pageset
 from frostpress.limits import bounded_render
 from frostpress.markdown import MarkdownRenderer, Rendered
@@ -138,6 +139,12 @@ class Site:
             self.page_memo = load_memo(where, content)
         pages = load_pages(content, self.page_memo)
         save_memo(where, self.page_memo, content)
+        if self.settings.repo_url:  # "Last updated" from git for pages without ``updated``
+            dates = last_commit_dates(content)
+            pages = [
+                replace(p, committed=dates[p.rel]) if p.rel in dates and not p.updated else p
+                for p in pages
+            ]
         return pages
 
     def forget_pages(self) -> None:

@@ -149,3 +149,71 @@ def test_guide_tabs_and_details_example(tmp_path: Path) -> None:
     assert re.findall(r'<label for="[^"]+">([^<]+)</label>', tabs.group(0)) == ["pip", "uv"]
     assert tabs.group(0).count('<div class="tabbed-block">') == 2
     assert "<code>uv pip install frostpress" in tabs.group(0)
+
+
+def _git(root: Path, *args: str, date: str = "2023-03-04T12:00:00") -> None:
+    import subprocess
+
+    env = {
+        "GIT_AUTHOR_NAME": "A",
+        "GIT_AUTHOR_EMAIL": "a@example.org",
+        "GIT_COMMITTER_NAME": "A",
+        "GIT_COMMITTER_EMAIL": "a@example.org",
+        "GIT_AUTHOR_DATE": date,
+        "GIT_COMMITTER_DATE": date,
+        "HOME": str(root),
+        "PATH": __import__("os").environ["PATH"],
+    }
+    subprocess.run(["git", *args], cwd=root, env=env, check=True, capture_output=True)
+
+
+def test_last_updated_is_the_last_commit_of_the_source(tmp_path: Path) -> None:
+    from conftest import run_build, tree
+
+    pages = {
+        "01-one.md": "title: One\nsortorder: 1\n\nOne.\n",
+        "02-two.md": "title: Two\nsortorder: 2\nupdated: 2024-06-12\n\nTwo.\n",
+    }
+    root = write_site(tmp_path / "proj", pages)
+    build = root / "build.py"
+    build.write_text(
+        build.read_text().replace(
+            'SITE_NAME="Test site",', 'SITE_NAME="Test site", REPO_URL="https://example.org/r",'
+        )
+    )
+    _git(root, "init", "-q")
+    _git(root, "add", "content")
+    _git(root, "commit", "-q", "-m", "first", date="2023-03-04T12:00:00")
+    (root / "content" / "03-new.md").write_text("title: New\nsortorder: 3\n\nNot committed.\n")
+    assert run_build(root, "freeze", "--jobs", "1").returncode == 0
+    one = (root / "site" / "one.html").read_text()
+    assert 'Last updated <time datetime="2023-03-04">' in one
+    # The front matter's date comes first; a file never committed has none.
+    assert 'Last updated <time datetime="2024-06-12">' in (root / "site" / "two.html").read_text()
+    new = (root / "site" / "new.html").read_text()
+    assert "Edit this page" in new and "Last updated" not in new
+    assert "<lastmod>2023-03-04</lastmod>" in (root / "site" / "sitemap.xml").read_text()
+
+    # A later commit of the file (its bytes as they were) moves the date, incrementally too.
+    (root / "content" / "01-one.md").write_text("title: One\nsortorder: 1\n\nOne, again.\n")
+    _git(root, "commit", "-q", "-am", "second", date="2025-01-02T12:00:00")
+    assert run_build(root, "freeze", "--jobs", "1").returncode == 0
+    assert 'datetime="2025-01-02"' in (root / "site" / "one.html").read_text()
+    # The commit made again at another date: the file's bytes and stat are as they were.
+    _git(root, "commit", "-q", "--amend", "--no-edit", date="2025-03-04T12:00:00")
+    again = run_build(root, "freeze", "--jobs", "1")
+    assert again.returncode == 0
+    assert 'datetime="2025-03-04"' in (root / "site" / "one.html").read_text()
+    clean = run_build(root, "freeze", "--clean", "--jobs", "1", "--output", "clean")
+    assert tree(root / "site") == tree(root / "clean")
+
+
+def test_no_commit_dates_without_a_repository_url(tmp_path: Path) -> None:
+    from conftest import run_build
+
+    root = write_site(tmp_path / "proj", {"01-one.md": "title: One\n\nOne.\n"})
+    _git(root, "init", "-q")
+    _git(root, "add", "content")
+    _git(root, "commit", "-q", "-m", "first")
+    assert run_build(root, "freeze", "--jobs", "1").returncode == 0
+    assert "Last updated" not in (root / "site" / "one.html").read_text()
