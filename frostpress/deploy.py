@@ -7,10 +7,10 @@ from collections.abc import Iterable
 from typing import Any
 from urllib.parse import quote
 
-from flask import Blueprint, Flask, Response, abort, render_template, request
+from flask import Blueprint, Flask, Response, abort, current_app, render_template, request
 
 from frostpress.assets import fingerprinted_names, static_names
-from frostpress.csp import Needs, blocked_message, policy, scan
+from frostpress.csp import Finding, Needs, blocked_message, policy, scan
 from frostpress.errors import ContentError, ContentErrors
 from frostpress.links import source_line
 from frostpress.logs import log
@@ -109,7 +109,7 @@ def content_policy(site: Site) -> tuple[str, list[str]]:
             record.bodies.add(page.slug)
         if not page.may_need_policy:  # known when the page was read: no second read
             continue
-        for finding in scan(site.rendered(page).html):
+        for finding in page_findings(site, page):
             if finding.kind != "blocked":
                 needs.add(finding)
                 continue
@@ -117,6 +117,28 @@ def content_policy(site: Site) -> tuple[str, list[str]]:
             line = source_line(text, finding.snippet) or page.body_line
             blocked.append(f"{display_path(page.source)}:{line}: {blocked_message(finding)}")
     return policy(needs), list(dict.fromkeys(blocked))
+
+
+_FINDINGS = "frostpress_policy_findings"
+
+
+def page_findings(site: Site, page: Page) -> list[Finding]:
+    """What the body of ``page`` needs from the policy, kept per app by the page's source
+    digest: a preview makes the policy again after every edit, and scans the edited page
+    only."""
+    memo: dict[tuple[str, str], list[Finding]] = current_app.extensions.setdefault(_FINDINGS, {})
+    key = (page.rel, page.digest)
+    found = memo.get(key)
+    if found is None:
+        found = memo[key] = scan(site.rendered(page).html)
+    return found
+
+
+def unscanned(site: Site) -> int:
+    """How many pages ``content_policy`` would render and scan now."""
+    memo = current_app.extensions.get(_FINDINGS, {})
+    pages = site.pageset().all()
+    return sum(1 for p in pages if p.may_need_policy and (p.rel, p.digest) not in memo)
 
 
 def host_path(path: str) -> str:

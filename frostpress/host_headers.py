@@ -3,7 +3,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import threading
+from dataclasses import dataclass, field
 
 from flask import Flask, Response, request
 
@@ -46,22 +47,72 @@ def headers_for(rules: list[Rule], path: str) -> list[tuple[str, str]]:
     return [h for rule in rules if rule.matches(path) for h in rule.headers]
 
 
-def _rules(app: Flask) -> list[Rule]:
-    """The ``_headers`` rules, made once per reading of the pages (and of the templates)."""
+#: Pages a request may wait for to be scanned; beyond, the rules are made in the background.
+SCAN_INLINE = 50
+
+
+@dataclass
+class _Made:
+    """The rules made last, for which reading of the pages, and the one being made."""
+
+    key: int | None = None
+    rules: list[Rule] = field(default_factory=list)
+    making: int | None = None
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+def _state(app: Flask) -> _Made:
+    found = app.extensions.get(_CACHE)
+    if not isinstance(found, _Made):
+        found = app.extensions[_CACHE] = _Made()
+    return found
+
+
+def _make(app: Flask, made: _Made, key: int) -> None:
     from frostpress.deploy import headers_file
+
+    rules = None
+    try:
+        with app.test_request_context():
+            rules = parse_headers_file(headers_file().get_data(as_text=True))
+    except FrostpressError:  # the pages do not read: the error page says why
+        pass
+    finally:
+        with made.lock:
+            if rules is not None:
+                made.key, made.rules = key, rules
+            made.making = None
+
+
+def _rules(app: Flask) -> list[Rule]:
+    """The ``_headers`` rules, made once per reading of the pages (and of the templates).
+    The policy needs every page body that may hold HTML: when many are not rendered yet
+    (the first request of a large site), the rules are made in the background, and until
+    they are, responses carry the rules made last (none at first)."""
+    from frostpress.deploy import unscanned
 
     site = get_site(app)
     key = id(site.pageset())
-    cached = app.extensions.get(_CACHE)
-    if cached is None or cached[0] != key:
-        rules = parse_headers_file(headers_file().get_data(as_text=True))
-        cached = app.extensions[_CACHE] = (key, rules)
-    return list(cached[1])
+    made = _state(app)
+    with made.lock:
+        if made.key == key:
+            return list(made.rules)
+        busy = made.making == key
+    if not busy and unscanned(site) <= SCAN_INLINE:
+        _make(app, made, key)
+        return list(made.rules)
+    with made.lock:
+        if made.making is None:
+            made.making = key
+            threading.Thread(target=_make, args=(app, made, key), daemon=True).start()
+        return list(made.rules)
 
 
 def forget(app: Flask) -> None:
     """Make the rules again on the next request (a template changed)."""
-    app.extensions.pop(_CACHE, None)
+    made = _state(app)
+    with made.lock:
+        made.key = None
 
 
 def send_host_headers(app: Flask) -> None:

@@ -8,11 +8,13 @@ import hashlib
 import re
 from pathlib import Path
 
+import pytest
 from conftest import run_build, write_site
 
 from frostpress import create_app
 from frostpress.host_headers import headers_for, parse_headers_file
 from frostpress.preview import preview_app
+from frostpress.site import get_site
 
 
 def policy_of(site: Path) -> str:
@@ -100,3 +102,40 @@ def test_the_preview_sends_the_hosts_headers(tmp_path: Path) -> None:
     assert re.search(
         r"style-src-attr 'unsafe-inline'", client.get("/a.html").headers["Content-Security-Policy"]
     )
+
+
+def test_a_large_site_is_previewed_at_once_and_rescanned_page_by_page(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import time
+
+    from frostpress import csp, deploy, host_headers
+
+    pages = {f"p{i}.md": f'title: P{i}\n\n<p style="color: teal">Teal {i}.</p>\n' for i in range(8)}
+    root = write_site(tmp_path / "proj", pages)
+    monkeypatch.setattr(host_headers, "SCAN_INLINE", 3)  # as if the site had thousands
+    scanned: list[str] = []
+    real_scan = csp.scan
+    monkeypatch.setattr(deploy, "scan", lambda html: scanned.append(html) or real_scan(html))
+    app = create_app(root, SITE_URL="https://example.org/")
+    client = preview_app(app).test_client()
+    # The page comes at once; the policy follows as soon as every page is scanned.
+    assert client.get("/p1.html").status_code == 200
+    deadline = time.monotonic() + 20
+    while "Content-Security-Policy" not in client.get("/p1.html").headers:
+        assert time.monotonic() < deadline, "the policy never came"
+        time.sleep(0.05)
+    assert (
+        "style-src-attr 'unsafe-inline'"
+        in client.get("/p2.html").headers["Content-Security-Policy"]
+    )
+    assert len(scanned) == 8
+    # An edit: the policy is made again at once (one page to scan), with that page only.
+    (root / "content" / "p3.md").write_text("title: P3\n\n<p>Plain.</p>\n")
+    get_site(app).mark_stale()
+    assert "Content-Security-Policy" in client.get("/p3.html").headers
+    assert len(scanned) == 8  # the new text holds no HTML the policy needs: nothing scanned
+    (root / "content" / "p4.md").write_text('title: P4\n\n<p style="color: red">Red.</p>\n')
+    get_site(app).mark_stale()
+    assert "Content-Security-Policy" in client.get("/p4.html").headers
+    assert len(scanned) == 9

@@ -205,6 +205,7 @@ def test_last_updated_is_the_last_commit_of_the_source(tmp_path: Path) -> None:
     assert again.returncode == 0
     assert 'datetime="2025-03-04"' in (root / "site" / "one.html").read_text()
     clean = run_build(root, "freeze", "--clean", "--jobs", "1", "--output", "clean")
+    assert clean.returncode == 0, clean.stderr
     assert tree(root / "site") == tree(root / "clean")
 
 
