@@ -176,3 +176,12 @@ def tree(root: Path) -> dict[str, bytes]:
         for p in sorted(root.rglob("*"))
         if p.is_file() and p.name != ".frostpress-output"
     }
+
+
+def assert_same_as_clean_build(root: Path) -> subprocess.CompletedProcess[str]:
+    """Freeze ``root`` from nothing into ``clean/`` and check that its bytes are the site's
+    (what an incremental freeze kept or made again equals a clean build)."""
+    clean = run_build(root, "freeze", "--clean", "--jobs", "1", "--output", "clean")
+    assert clean.returncode == 0, clean.stderr
+    assert tree(root / "site") == tree(root / "clean")
+    return clean

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import run_build, tree, write_site
+from conftest import assert_same_as_clean_build, run_build, write_site
 
 PAGES = {
     "index.md": "---\ntitle: Home\n---\nWelcome. See [the first page](01-a/01-one.md).\n",
@@ -69,9 +69,7 @@ def test_incremental_freeze_equals_a_clean_build(tmp_path: Path, name: str) -> N
     EDITS[name](root)
     again = run_build(root, "freeze", "--jobs", "2")
     assert again.returncode == 0, again.stderr
-    clean = run_build(root, "freeze", "--clean", "--jobs", "1", "--output", "clean")
-    assert clean.returncode == 0, clean.stderr
-    assert tree(root / "site") == tree(root / "clean")
+    clean = assert_same_as_clean_build(root)
     assert again.stderr == clean.stderr  # the same warnings, found again or kept
 
 
@@ -115,9 +113,7 @@ def test_a_title_edit_renders_only_the_pages_that_show_the_title(tmp_path: Path)
     # pages are kept as they were.
     assert {"beta/beta1.html", "beta/beta2.html", "beta/beta3.html"} <= touched
     assert not touched & {f"{n}/{n}{i}.html" for n in ("alpha", "gamma") for i in (1, 2, 3)}
-    clean = run_build(root, "freeze", "--clean", "--jobs", "1", "--output", "clean")
-    assert clean.returncode == 0, clean.stderr
-    assert tree(root / "site") == tree(root / "clean")
+    assert_same_as_clean_build(root)
 
 
 def test_a_neighbour_in_another_chapter_shows_the_new_title(tmp_path: Path) -> None:
@@ -126,9 +122,7 @@ def test_a_neighbour_in_another_chapter_shows_the_new_title(tmp_path: Path) -> N
     edit("content/02-beta/01-beta1.md", "title: Beta 1", "title: Beta one")(root)
     assert run_build(root, "freeze", "--jobs", "1").returncode == 0
     assert "Beta one" in (root / "site" / "alpha" / "alpha3.html").read_text()  # its "next" link
-    clean = run_build(root, "freeze", "--clean", "--jobs", "1", "--output", "clean")
-    assert clean.returncode == 0, clean.stderr
-    assert tree(root / "site") == tree(root / "clean")
+    assert_same_as_clean_build(root)
 
 
 SIDEBAR_WITH_EVERY_PAGE = """\
@@ -149,9 +143,7 @@ def test_a_site_template_that_shows_every_title_is_rendered_again_everywhere(
     edit("content/02-beta/02-beta2.md", "title: Beta 2", "title: Beta two")(root)
     assert run_build(root, "freeze", "--jobs", "2").returncode == 0
     assert "Beta two" in (root / "site" / "gamma" / "gamma3.html").read_text()
-    clean = run_build(root, "freeze", "--clean", "--jobs", "1", "--output", "clean")
-    assert clean.returncode == 0, clean.stderr
-    assert tree(root / "site") == tree(root / "clean")
+    assert_same_as_clean_build(root)
 
 
 def settle(root: Path, seconds_ago: float = 3600) -> None:
@@ -174,9 +166,7 @@ def test_sources_trusted_by_their_stat_still_show_every_edit(tmp_path: Path) -> 
     again = run_build(root, "freeze", "--jobs", "1")
     assert again.returncode == 0, again.stderr
     assert "Body of GAMMA 1" in (root / "site" / "gamma" / "gamma1.html").read_text()
-    clean = run_build(root, "freeze", "--clean", "--jobs", "1", "--output", "clean")
-    assert clean.returncode == 0, clean.stderr
-    assert tree(root / "site") == tree(root / "clean")
+    assert_same_as_clean_build(root)
 
 
 def test_freeze_clean_trusts_no_page_memo(tmp_path: Path) -> None:
@@ -228,9 +218,7 @@ def test_a_body_edit_renders_again_only_the_search_shards_it_changes(tmp_path: P
     # Rendered again: the page, its fragment, the index file and the shards it changes; not
     # the other shards nor the other pages' fragments.
     assert rendered_count(again.stdout) <= 3 + len(touched) + static_count(root), again.stdout
-    clean = run_build(root, "freeze", "--clean", "--jobs", "1", "--output", "clean")
-    assert clean.returncode == 0, clean.stderr
-    assert tree(root / "site") == tree(root / "clean")
+    assert_same_as_clean_build(root)
 
 
 def test_a_template_edit_keeps_every_search_file(tmp_path: Path) -> None:

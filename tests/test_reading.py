@@ -6,11 +6,13 @@ the page itself and rendered here.
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import REPO, write_site
+from conftest import REPO, assert_same_as_clean_build, run_build, write_site
 
 from frostpress import create_app
 from frostpress.errors import SettingsError
@@ -152,8 +154,6 @@ def test_guide_tabs_and_details_example(tmp_path: Path) -> None:
 
 
 def _git(root: Path, *args: str, date: str = "2023-03-04T12:00:00") -> None:
-    import subprocess
-
     env = {
         "GIT_AUTHOR_NAME": "A",
         "GIT_AUTHOR_EMAIL": "a@example.org",
@@ -162,13 +162,12 @@ def _git(root: Path, *args: str, date: str = "2023-03-04T12:00:00") -> None:
         "GIT_AUTHOR_DATE": date,
         "GIT_COMMITTER_DATE": date,
         "HOME": str(root),
-        "PATH": __import__("os").environ["PATH"],
+        "PATH": os.environ["PATH"],
     }
     subprocess.run(["git", *args], cwd=root, env=env, check=True, capture_output=True)
 
 
 def test_last_updated_is_the_last_commit_of_the_source(tmp_path: Path) -> None:
-    from conftest import run_build, tree
 
     pages = {
         "01-one.md": "title: One\nsortorder: 1\n\nOne.\n",
@@ -204,13 +203,10 @@ def test_last_updated_is_the_last_commit_of_the_source(tmp_path: Path) -> None:
     again = run_build(root, "freeze", "--jobs", "1")
     assert again.returncode == 0
     assert 'datetime="2025-03-04"' in (root / "site" / "one.html").read_text()
-    clean = run_build(root, "freeze", "--clean", "--jobs", "1", "--output", "clean")
-    assert clean.returncode == 0, clean.stderr
-    assert tree(root / "site") == tree(root / "clean")
+    assert_same_as_clean_build(root)
 
 
 def test_no_commit_dates_without_a_repository_url(tmp_path: Path) -> None:
-    from conftest import run_build
 
     root = write_site(tmp_path / "proj", {"01-one.md": "title: One\n\nOne.\n"})
     _git(root, "init", "-q")
