@@ -126,19 +126,28 @@ def page_findings(site: Site, page: Page) -> list[Finding]:
     """What the body of ``page`` needs from the policy, kept per app by the page's source
     digest: a preview makes the policy again after every edit, and scans the edited page
     only."""
-    memo: dict[tuple[str, str], list[Finding]] = current_app.extensions.setdefault(_FINDINGS, {})
-    key = (page.rel, page.digest)
+    memo = _findings_memo()
+    key = _findings_key(page)
     found = memo.get(key)
     if found is None:
         found = memo[key] = scan(site.rendered(page).html)
     return found
 
 
+def _findings_key(page: Page) -> tuple[str, str]:
+    return page.rel, page.digest  # a rendering depends on the source and its path only
+
+
+def _findings_memo() -> dict[tuple[str, str], list[Finding]]:
+    found: dict[tuple[str, str], list[Finding]] = current_app.extensions.setdefault(_FINDINGS, {})
+    return found
+
+
 def unscanned(site: Site) -> int:
     """How many pages ``content_policy`` would render and scan now."""
-    memo = current_app.extensions.get(_FINDINGS, {})
+    memo = _findings_memo()
     pages = site.pageset().all()
-    return sum(1 for p in pages if p.may_need_policy and (p.rel, p.digest) not in memo)
+    return sum(1 for p in pages if p.may_need_policy and _findings_key(p) not in memo)
 
 
 def host_path(path: str) -> str:

@@ -77,6 +77,9 @@ TITLE_WEIGHT, HEADING_WEIGHT, BODY_CAP = 30, 10, 8
 
 INDEX_VERSION = "2"
 
+#: Where the disk cache keeps a shard's bytes: this, then the digest of the bytes.
+SHARD_PREFIX = "search-shard-"
+
 SEARCH_ENDPOINTS = ("search.index", "search.shard", "search.fragment")
 
 
@@ -197,7 +200,8 @@ def _cuts(text: str, pos: int) -> list[tuple[int, int, int]]:
     (part, start character, first position) of each, then (-1, -1, the position after the
     text's last word); [] when the text has no word."""
     pattern = _word_pattern()
-    if text.isascii():  # one index word per word of text
+    ascii_text = text.isascii()  # one index word per word of text
+    if ascii_text:
         first = pattern.search(text)
         if first is None:
             return []
@@ -207,7 +211,7 @@ def _cuts(text: str, pos: int) -> list[tuple[int, int, int]]:
     matches = list(pattern.finditer(text))
     if not matches:
         return []
-    if text.isascii():
+    if ascii_text:
         at = list(range(pos, pos + len(matches) + 1))
     else:
         at = list(accumulate(_token_counts([m.group() for m in matches]), initial=pos))
@@ -409,6 +413,9 @@ class _Store:
     #: The fragment parts of the pages served last, by (slug, source digest): a page of
     #: several parts is cut once, not once per part.
     parts: OrderedDict[tuple[str, str], list[list[Piece]]] = field(default_factory=OrderedDict)
+    #: The index key of the page lists seen last, by the identity of their pages (which
+    #: keep their source while they live): a shard's request does not hash every page.
+    keys: OrderedDict[tuple[int, ...], tuple[list[Page], str]] = field(default_factory=OrderedDict)
 
 
 def _pages(site: Site) -> list[Page]:
@@ -431,12 +438,27 @@ def _index_key(site: Site, pages: list[Page]) -> str:
     return "search-" + h.hexdigest()
 
 
+def _known_key(site: Site, store: _Store, pages: list[Page]) -> str:
+    """``_index_key`` of ``pages``, worked out once for the same page objects."""
+    ids = tuple(map(id, pages))
+    with store.lock:
+        hit = store.keys.get(ids)
+        if hit is not None:
+            return hit[1]
+    key = _index_key(site, pages)
+    with store.lock:
+        store.keys[ids] = (pages, key)  # the pages held: their ids are not reused meanwhile
+        while len(store.keys) > 8:
+            store.keys.popitem(last=False)
+    return key
+
+
 def current_index(
     site: Site, store: _Store, pages: list[Page], *, rebuild: bool = False
 ) -> IndexSummary:
     """The index of ``pages`` as they are now: kept while no page changes, read from the disk
     cache when the same pages were indexed before, else made from each page's words."""
-    key = _index_key(site, pages)
+    key = _known_key(site, store, pages)
     with store.lock:
         found = None if rebuild else store.indexes.get(key)
         if found is None and not rebuild:
@@ -468,9 +490,6 @@ def _build(site: Site, pages: list[Page], failed: list[str]) -> IndexSummary:
         elif not site.cache.has(SHARD_PREFIX + digest):
             site.cache.put(SHARD_PREFIX + digest, data)
     return IndexSummary(index_meta(firsts, parts), shards, parts, held)
-
-
-SHARD_PREFIX = "search-shard-"
 
 
 def shard_bytes(site: Site, store: _Store, pages: list[Page], name: str) -> bytes | None:
