@@ -188,3 +188,20 @@ def test_narrow_header_leaves_while_scrolling_down_and_returns_up(
     page.keyboard.press("/")
     expect(page.get_by_role("searchbox", name="Search this site")).to_be_in_viewport()
     context.close()
+
+
+def test_narrow_header_gives_the_search_box_the_width_of_the_screen(
+    browser: Any, site_url: str
+) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    page = context.new_page()
+    page.goto(site_url + "/intro/long.html")
+    box = page.get_by_role("searchbox", name="Search this site").bounding_box()
+    name = page.locator(".site-name").bounding_box()
+    theme = page.get_by_role("button", name="Switch to dark mode").bounding_box()
+    menu = page.get_by_role("button", name="Menu").bounding_box()
+    assert box["width"] >= 0.85 * 390, f"a search box {box['width']} px wide on a 390 px screen"
+    # The name and both buttons share the first row; the search box has the second.
+    assert abs(theme["y"] - menu["y"]) < 4 and theme["y"] < name["y"] + name["height"]
+    assert box["y"] >= menu["y"] + menu["height"]
+    context.close()
