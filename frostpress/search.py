@@ -516,7 +516,7 @@ def _sections(site: Site, page: Page, failed: list[str]) -> list[Section]:
 
 
 def _words_key(site: Site, page: Page) -> str:
-    _, body_key = site.body_key(page)
+    body_key = site.body_key(page)
     h = hashlib.blake2b(_code_digest().encode(), digest_size=16)
     h.update(body_key.encode() + b"\0" + page.title.encode())
     return "search-page-" + h.hexdigest()

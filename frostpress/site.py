@@ -95,6 +95,10 @@ class RenderMemo:
     asset_urls: dict[tuple[str, str], str] = field(default_factory=dict)
 
 
+#: Body cache keys remembered (by source digest) before the memo starts again.
+_KEYS_KEPT = 200_000
+
+
 @dataclass
 class Site:
     """Everything one Frostpress app knows; created by ``create_app``."""
@@ -113,6 +117,7 @@ class Site:
     _stale: bool = True
     _lock: threading.RLock = field(default_factory=threading.RLock)
     _bodies: OrderedDict[str, Rendered] = field(default_factory=OrderedDict)
+    _keys: dict[tuple[str, str, int, tuple[int, int] | None], str] = field(default_factory=dict)
 
     def pageset(self, drafts: bool | None = None) -> PageSet:
         """The page index, (re)loaded when a source changed since the last call.
@@ -164,42 +169,43 @@ class Site:
             self._stale = True
             self.memo = RenderMemo(asset_hashes=self.memo.asset_hashes)
 
-    def _body_key(self, page: Page) -> tuple[str, str]:
-        """The page's body and its cache key; the page is recorded as a dependency of the
+    def _body_key(self, page: Page) -> str:
+        """The cache key of the page's body; the page is recorded as a dependency of the
         build request being served."""
         record = current_record()
         if record is not None:
             record.bodies.add(page.slug)
         return self.body_key(page)
 
-    def body_key(self, page: Page) -> tuple[str, str]:
-        """The page's body and the key of its rendering in the cache (nothing recorded)."""
-        body = page.read_body()
-        return body, self.renderer.cache_key(body, page.rel)
+    def body_key(self, page: Page) -> str:
+        """The key of the rendering of the page's body in the cache (nothing recorded).
 
-    def text(self, page: Page) -> str:
-        """The readable text of a page body (for the search index), from its own small cache
-        entry when there is one: reading it back is much cheaper than the whole rendering."""
-        _, key = self._body_key(page)
-        data = self.cache.get(key + "-text")
-        if data is not None:
-            return data.decode("utf-8")
-        text = self.rendered(page).text
-        self.cache.put(key + "-text", text.encode())
-        return text
+        The body is read and hashed once for each version of its source: the key is kept by
+        the source's digest (which the page was loaded with), so the many requests that use
+        one body (its page, its search words and parts, the policy scan) do not read the file
+        again."""
+        known = (page.rel, page.digest, page.body_offset, page.hidden_h1)
+        key = self._keys.get(known)
+        if key is None:
+            key = self.renderer.cache_key(page.read_body(), page.rel)
+            with self._lock:
+                if len(self._keys) > _KEYS_KEPT:
+                    self._keys.clear()
+                self._keys[known] = key
+        return key
 
     def is_rendered(self, page: Page) -> bool:
         """True when the disk cache holds the rendering of the page's body as it is now (a
         page that cannot be read counts as rendered: rendering it reports why)."""
         try:
-            _, key = self.body_key(page)
+            key = self.body_key(page)
         except ContentError:
             return True
         return self.cache.has(key)
 
     def rendered(self, page: Page) -> Rendered:
         """The page body as HTML: from memory, from the disk cache, or rendered now."""
-        body, key = self._body_key(page)
+        key = self._body_key(page)
         with self._lock:
             hit = self._bodies.get(key)
             if hit is not None:
@@ -209,6 +215,7 @@ class Site:
         if data is not None:
             result = Rendered.from_json(data)
         else:
+            body = page.read_body()
             result = bounded_render(
                 lambda: self.renderer.render(body, page.rel),
                 page.source,
@@ -216,7 +223,6 @@ class Site:
                 self.settings.render_timeout,
             )
             self.cache.put(key, result.to_json())
-            self.cache.put(key + "-text", result.text.encode())
         with self._lock:
             self._bodies[key] = result
             while len(self._bodies) > self.memo_size:
