@@ -3,6 +3,7 @@ misspelt ones (pure, no Flask)."""
 
 from __future__ import annotations
 
+import functools
 import html
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -57,7 +58,15 @@ def misspelt(meta: Mapping[str, Any], extra_known: Iterable[str] = ()) -> dict[s
     for key in meta:
         if key in known:
             continue
-        close = sorted(k for k in known if k not in meta and one_typo_apart(key, k))
-        if close:
-            out[key] = close[0]
+        close = _look_alikes(key, frozenset(known))
+        absent = [k for k in close if k not in meta]
+        if absent:
+            out[key] = absent[0]
     return out
+
+
+@functools.lru_cache(maxsize=1024)
+def _look_alikes(key: str, known: frozenset[str]) -> tuple[str, ...]:
+    """The known keys one typo away from ``key``, sorted (pages share their keys: each is
+    compared with every known key once)."""
+    return tuple(sorted(k for k in known if one_typo_apart(key, k)))

@@ -24,10 +24,11 @@ from typing import Any
 from frostpress.pages import Page, PageMemo
 from frostpress.version import __version__
 
-_FIELDS = (
-    *("rel", "slug", "title", "sortorder", "chapter_key", "body_line", "body_offset"),
-    *("digest", "is_index", "draft"),
-)
+#: Fields of a page kept apart in a record (``source`` is the memo's key; ``chapter`` and
+#: ``committed`` are given after loading, by the page index and by git).
+_APART = frozenset({"source", "meta", "date", "updated", "tags", "aliases", "chapter", "committed"})
+#: Every other field, as it is: a field added to Page is memoized with the rest.
+_FIELDS = tuple(f.name for f in dataclasses.fields(Page) if f.name not in _APART)
 
 
 # --------------------------------------------------------------------------- JSON

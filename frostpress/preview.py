@@ -11,6 +11,7 @@ and reload too. Each warning is shown once per version of the sources.
 
 from __future__ import annotations
 
+import functools
 import html
 import ipaddress
 import logging
@@ -319,6 +320,18 @@ def forget_templates(app: Flask) -> None:
     forget_host_headers(app)
 
 
+def save_memo_after(app: Flask) -> None:
+    """Write the page memo a reading of the pages left to write once the response that
+    read them is sent: the reader sees the page first."""
+    site = get_site(app)
+
+    @app.after_request
+    def memo_on_close(response: Response) -> Response:
+        if site.memo_pending:
+            response.call_on_close(site.save_page_memo)
+        return response
+
+
 def preview_app(app: Flask, hub: ReloadHub | None = None) -> Any:
     """A WSGI app serving ``app`` under the site URL's base path, as the frozen site is,
     with live reload when ``hub`` is given."""
@@ -326,6 +339,7 @@ def preview_app(app: Flask, hub: ReloadHub | None = None) -> Any:
     app.config["TEMPLATES_AUTO_RELOAD"] = True
     app.jinja_env.auto_reload = True
     send_host_headers(app)  # what the preview shows is what the host will show
+    save_memo_after(app)
     if hub is not None:
         enable_live_reload(app, hub)
     if not base:
@@ -361,7 +375,9 @@ def run_preview(
         files = own_python_files(site.settings.root) if reload_code else []
         print(banner(site, host, port, files), flush=True)
         if reload_code:
-            sys.exit(supervise(sock, files, restart_argv()))
+            fd = sock.fileno()
+            first = functools.partial(serve, app, host, port, fd, debug)
+            sys.exit(supervise(sock, files, restart_argv(), first))
         fd = sock.fileno()
     serve(app, host, port, fd, debug)
 
@@ -390,6 +406,7 @@ def serve(app: Flask, host: str, port: int, fd: int, debug: bool) -> None:
     """Read the pages, follow the sources, and serve on the open socket ``fd``."""
     site = get_site(app)
     hub = ReloadHub()
+    site.defer_memo_save = True  # written after a response (save_memo_after)
     try:
         site.pageset()  # read the index up front: the first request is then quick
     except ContentErrors as exc:

@@ -10,12 +10,15 @@ processes wait on events and use no CPU.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
 import subprocess
 import sys
 import threading
+import traceback
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -103,13 +106,75 @@ def _wait_for_change(files: list[Path], child: subprocess.Popen[Any]) -> Path | 
     return changed[0] if changed else None
 
 
-def supervise(sock: socket.socket, files: list[Path], argv: list[str]) -> int:
+class _Forked:
+    """A serving child made by ``os.fork``, with what :func:`supervise` uses of Popen."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+        self.returncode: int | None = None
+        self._done = threading.Event()
+        threading.Thread(target=self._reap, daemon=True).start()
+
+    def _reap(self) -> None:  # the only caller of waitpid: no two threads reap it
+        _, status = os.waitpid(self.pid, 0)
+        self.returncode = os.waitstatus_to_exitcode(status)
+        self._done.set()
+
+    def poll(self) -> int | None:
+        return self.returncode
+
+    def wait(self) -> int:
+        self._done.wait()
+        assert self.returncode is not None
+        return self.returncode
+
+    def terminate(self) -> None:
+        if self.returncode is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.pid, signal.SIGTERM)
+
+
+def _fork_child(run: Callable[[], None], env: dict[str, str]) -> _Forked | None:
+    """Run ``run`` in a forked child (None where there is no fork). The child starts with
+    what this process has already imported and made, instead of a new interpreter."""
+    if not hasattr(os, "fork"):  # pragma: no cover - Windows
+        return None
+    pid = os.fork()
+    if pid:
+        return _Forked(pid)
+    code = 0
+    try:  # the child: serve, then leave without running the parent's code
+        os.environ.update(env)
+        run()
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else 1
+    except BaseException:
+        traceback.print_exc()
+        code = 1
+    finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+
+
+def supervise(
+    sock: socket.socket,
+    files: list[Path],
+    argv: list[str],
+    first: Callable[[], None] | None = None,
+) -> int:
     """Run ``argv`` as the serving child, again each time one of ``files`` changes; returns
-    the child's exit status when it stops by itself."""
+    the child's exit status when it stops by itself. With ``first``, the first child is
+    this process forked, running ``first`` (a fresh interpreter would import and make the
+    app again before it answers); each restart after a change runs ``argv`` afresh."""
     env = dict(os.environ, **{CHILD_FD: str(sock.fileno())})
     signal.signal(signal.SIGTERM, _exit_on_term)  # a stopped preview stops its child too
+    child: Any = None
+    if first is not None:
+        child = _fork_child(first, {CHILD_FD: str(sock.fileno())})
     while True:
-        child = subprocess.Popen(argv, env=env, pass_fds=(sock.fileno(),))
+        if child is None:
+            child = subprocess.Popen(argv, env=env, pass_fds=(sock.fileno(),))
         try:
             changed = _wait_for_change(files, child)
         except KeyboardInterrupt:
@@ -120,9 +185,10 @@ def supervise(sock: socket.socket, files: list[Path], argv: list[str]) -> int:
                 child.terminate()
                 child.wait()
         if changed is None:
-            return child.returncode
+            return int(child.returncode)
         child.terminate()
         child.wait()
+        child = None
         print(f" * {os.path.relpath(changed)} changed: restarting the preview", flush=True)
 
 

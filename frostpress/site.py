@@ -10,6 +10,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any
 
 from flask import Flask, current_app, has_request_context, request
@@ -112,6 +113,10 @@ class Site:
     #: kept in the cache folder between processes.
     page_memo: PageMemo = field(default_factory=PageMemo)
     memo_size: int = 256
+    #: Leave the page memo to ``save_page_memo`` instead of writing it as the pages are
+    #: read (the preview writes it once a response is sent, not before the first one).
+    defer_memo_save: bool = False
+    _memo_due: tuple[Path, Path] | None = None
     _pages: list[Page] | None = None
     _pagesets: dict[bool, PageSet] = field(default_factory=dict)
     _stale: bool = True
@@ -143,7 +148,10 @@ class Site:
         if self._pages is None and not self.page_memo:
             self.page_memo = load_memo(where, content)
         pages = load_pages(content, self.page_memo)
-        save_memo(where, self.page_memo, content)
+        if self.defer_memo_save:
+            self._memo_due = (where, content)
+        else:
+            save_memo(where, self.page_memo, content)
         if self.settings.repo_url:  # "Last updated" from git for pages without ``updated``
             dates = last_commit_dates(content)
             pages = [
@@ -151,6 +159,18 @@ class Site:
                 for p in pages
             ]
         return pages
+
+    @property
+    def memo_pending(self) -> bool:
+        """True when a load left the page memo to write (see ``defer_memo_save``)."""
+        return self._memo_due is not None
+
+    def save_page_memo(self) -> None:
+        """Write the page memo that a load left to write (``defer_memo_save``)."""
+        with self._lock:
+            due, self._memo_due = self._memo_due, None
+            if due is not None:
+                save_memo(due[0], self.page_memo, due[1])
 
     def forget_pages(self) -> None:
         """Read every source again on next use, trusting no memo (``freeze --clean``)."""

@@ -4,12 +4,13 @@ what a clean full build of the same sources gives."""
 from __future__ import annotations
 
 import os
+import shutil
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import assert_same_as_clean_build, run_build, write_site
+from conftest import FSP, assert_same_as_clean_build, run_build, write_site
 
 PAGES = {
     "index.md": "---\ntitle: Home\n---\nWelcome. See [the first page](01-a/01-one.md).\n",
@@ -233,3 +234,28 @@ def test_a_template_edit_keeps_every_search_file(tmp_path: Path) -> None:
     files = int(again.stdout.split(" files (")[0].rsplit(" ", 1)[1])
     assert rendered_count(again.stdout) <= files - len(before), again.stdout
     assert "Changed" in (root / "site" / "words" / "page7.html").read_text()
+
+
+def test_no_page_of_the_real_corpus_is_parsed_again_while_unchanged(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every page of the real corpus (raw HTML, repeated titles, tags, dates) goes into the
+    page memo, so that the next freeze parses none of the unchanged sources again (it may
+    read and hash one whose change time is too recent to trust, as here)."""
+    from frostpress import pages
+    from frostpress.pagememo import load_memo, memo_file, save_memo
+
+    content = tmp_path / "content"
+    shutil.copytree(FSP, content)
+    memo = pages.PageMemo()
+    first = pages.load_pages(content, memo)
+    save_memo(memo_file(tmp_path / "cache", content), memo, content)
+
+    parsed: list[Path] = []
+    real = pages.load_page
+    monkeypatch.setattr(
+        pages, "load_page", lambda path, *a, **k: parsed.append(path) or real(path, *a, **k)
+    )
+    again = pages.load_pages(content, load_memo(memo_file(tmp_path / "cache", content), content))
+    assert parsed == [], f"{len(parsed)} of {len(first)} sources parsed again, e.g. {parsed[:3]}"
+    assert [p.title for p in again] == [p.title for p in first]
