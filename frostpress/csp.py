@@ -18,13 +18,25 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-#: Raw text that Markdown passes through as HTML a policy cares about: a body without it
-#: needs nothing from the policy, and is not rendered to find out.
-MAY_NEED = re.compile(
-    r"style|<(?:script|iframe|frame|video|audio|source|track|embed|object|link)\b|\bon[a-z]+\s*=|"
-    r"javascript:|http:",
-    re.IGNORECASE,
-)
+#: In lower-cased text: elements that load something, and event handler attributes.
+_MAY_NEED_TAG = re.compile(r"<(?:script|iframe|frame|video|audio|source|track|embed|object|link)\b")
+_MAY_NEED_HANDLER = re.compile(r"\bon[a-z]+\s*=")
+
+
+def may_need_policy(text: str) -> bool:
+    """True when ``text`` may hold raw HTML a policy cares about (a style, an element that
+    loads something, an event handler, a ``javascript:`` or ``http:`` address, in any case):
+    a body without any needs nothing from the policy, and is not rendered to find out."""
+    low = text.lower()
+    return (
+        "style" in low
+        or "javascript:" in low
+        or "http:" in low
+        or ("<" in low and _MAY_NEED_TAG.search(low) is not None)
+        or ("=" in low and _MAY_NEED_HANDLER.search(low) is not None)
+    )
+
+
 _TAG = re.compile(r"<([a-zA-Z][a-zA-Z0-9-]*)(\s[^<>]*?)?/?>", re.DOTALL)
 _ATTR = re.compile(r"""([a-zA-Z_:][-a-zA-Z0-9_:.]*)\s*=\s*("[^"]*"|'[^']*'|[^\s"'>]+)""")
 _ELEMENT = re.compile(r"<(script|style)\b([^>]*)>(.*?)</\1\s*>", re.DOTALL | re.IGNORECASE)

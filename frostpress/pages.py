@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from frostpress.csp import MAY_NEED
+from frostpress.csp import may_need_policy
 from frostpress.errors import ContentError, ContentErrors
 from frostpress.frontmatter import FrontMatter, split
 from frostpress.metakeys import (
@@ -151,21 +151,25 @@ _FILE_KINDS = (
 def read_source(path: Path) -> bytes:
     """The bytes of a source, which must be a regular file (a named pipe or a device would
     block the build forever); ContentError naming the file when it cannot be read."""
-    shown = display_path(path)
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
     try:
         fd = os.open(path, flags)
     except OSError as exc:
-        raise ContentError(shown, _unreadable(path, exc)) from None
+        raise ContentError(display_path(path), _unreadable(path, exc)) from None
     try:
-        mode = os.fstat(fd).st_mode
-        if not stat.S_ISREG(mode):
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            mode = info.st_mode
             kind = next((name for test, name in _FILE_KINDS if test(mode)), "not a file")
-            raise ContentError(shown, f"is {kind}, not a regular file: only files are read")
-        with os.fdopen(fd, "rb", closefd=False) as fh:
-            return fh.read()
+            raise ContentError(
+                display_path(path), f"is {kind}, not a regular file: only files are read"
+            )
+        chunks = []
+        while chunk := os.read(fd, max(info.st_size + 1, 1 << 16)):  # to the end, if it grew
+            chunks.append(chunk)
+        return b"".join(chunks)
     except OSError as exc:
-        raise ContentError(shown, _unreadable(path, exc)) from None
+        raise ContentError(display_path(path), _unreadable(path, exc)) from None
     finally:
         os.close(fd)
 
@@ -508,7 +512,7 @@ def _load_page(path: Path, content_dir: Path, raw: bytes) -> Page:
         hidden_h1=h1.span if h1 and h1.same else None,
         title_in_body=bool(h1 and not h1.same),
         warnings=warnings,
-        may_need_policy=MAY_NEED.search(fm.body) is not None,
+        may_need_policy=may_need_policy(fm.body),
         **extras,
     )
 
