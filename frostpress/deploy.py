@@ -3,12 +3,18 @@ and security headers), and a small HTML page at each old URL for hosts without r
 
 from __future__ import annotations
 
+import dataclasses
+import functools
+import hashlib
+import json
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 from flask import Blueprint, Flask, Response, abort, current_app, render_template, request
 
+from frostpress import csp
 from frostpress.assets import fingerprinted_names, static_names
 from frostpress.csp import Finding, Needs, blocked_message, policy, scan
 from frostpress.errors import ContentError, ContentErrors
@@ -130,8 +136,29 @@ def page_findings(site: Site, page: Page) -> list[Finding]:
     key = _findings_key(page)
     found = memo.get(key)
     if found is None:
-        found = memo[key] = scan(site.rendered(page).html)
+        found = memo[key] = _stored_findings(site, page)
     return found
+
+
+def _stored_findings(site: Site, page: Page) -> list[Finding]:
+    """The findings of ``page`` from the disk cache, kept by its rendering's key and the
+    scanner's code (a new freeze scans only the bodies that changed), else scanned now."""
+    key = hashlib.blake2b(f"{_scanner_digest()}\0{site.body_key(page)}".encode(), digest_size=16)
+    stored = "csp-findings-" + key.hexdigest()
+    data = site.cache.get(stored)
+    if data is not None:
+        try:
+            return [Finding(*fields) for fields in json.loads(data)]
+        except (ValueError, TypeError):
+            pass  # written by something else: scanned again below
+    found = scan(site.rendered(page).html)
+    site.cache.put(stored, json.dumps([dataclasses.astuple(f) for f in found]).encode())
+    return found
+
+
+@functools.cache
+def _scanner_digest() -> str:
+    return hashlib.blake2b(Path(csp.__file__).read_bytes(), digest_size=16).hexdigest()
 
 
 def _findings_key(page: Page) -> tuple[str, str]:
