@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from flask import Blueprint, Flask, Response, abort, current_app, render_template, request
+from flask import Blueprint, Flask, Response, abort, current_app, g, render_template, request
 
 from frostpress import csp
 from frostpress.assets import fingerprinted_names, static_names
@@ -136,8 +136,15 @@ def page_findings(site: Site, page: Page) -> list[Finding]:
     key = _findings_key(page)
     found = memo.get(key)
     if found is None:
+        pause = g.get(SCAN_PAUSE)
+        if pause is not None:
+            pause()
         found = memo[key] = _stored_findings(site, page)
     return found
+
+
+#: Name in ``g`` of what the preview's background scan calls before each page it scans.
+SCAN_PAUSE = "frostpress_scan_pause"
 
 
 def _stored_findings(site: Site, page: Page) -> list[Finding]:

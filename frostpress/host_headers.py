@@ -6,7 +6,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 
-from flask import Flask, Response, request
+from flask import Flask, Response, g, request
 
 from frostpress.errors import FrostpressError
 from frostpress.site import get_site
@@ -61,6 +61,41 @@ class _Made:
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
+@dataclass
+class _Gate:
+    """The preview's requests in progress: the background scan waits while there are any,
+    so that it never slows a page down (it has the time between requests)."""
+
+    active: int = 0
+    cond: threading.Condition = field(default_factory=threading.Condition)
+
+    def enter(self) -> None:
+        with self.cond:
+            self.active += 1
+
+    def leave(self) -> None:
+        with self.cond:
+            self.active -= 1
+            if self.active <= 0:
+                self.cond.notify_all()
+
+    def wait_idle(self) -> None:
+        with self.cond:  # bounded: a page is never held back for long
+            self.cond.wait_for(lambda: self.active <= 0, timeout=IDLE_WAIT)
+
+
+#: Seconds the background scan waits for the requests in progress before each page.
+IDLE_WAIT = 2.0
+_GATE = "frostpress_host_headers_gate"
+
+
+def _gate(app: Flask) -> _Gate:
+    found = app.extensions.get(_GATE)
+    if not isinstance(found, _Gate):
+        found = app.extensions[_GATE] = _Gate()
+    return found
+
+
 def _state(app: Flask) -> _Made:
     found = app.extensions.get(_CACHE)
     if not isinstance(found, _Made):
@@ -68,12 +103,14 @@ def _state(app: Flask) -> _Made:
     return found
 
 
-def _make(app: Flask, made: _Made, key: int) -> None:
-    from frostpress.deploy import headers_file
+def _make(app: Flask, made: _Made, key: int, background: bool = False) -> None:
+    from frostpress.deploy import SCAN_PAUSE, headers_file
 
     rules = None
     try:
         with app.test_request_context():
+            if background:
+                setattr(g, SCAN_PAUSE, _gate(app).wait_idle)
             rules = parse_headers_file(headers_file().get_data(as_text=True))
     except FrostpressError:  # the pages do not read: the error page says why
         pass
@@ -104,7 +141,7 @@ def _rules(app: Flask) -> list[Rule]:
     with made.lock:
         if made.making is None:
             made.making = key
-            threading.Thread(target=_make, args=(app, made, key), daemon=True).start()
+            threading.Thread(target=_make, args=(app, made, key, True), daemon=True).start()
         return list(made.rules)
 
 
@@ -117,6 +154,19 @@ def forget(app: Flask) -> None:
 
 def send_host_headers(app: Flask) -> None:
     """Add the ``_headers`` rules to every response of ``app``'s preview."""
+
+    gate = _gate(app)
+
+    @app.before_request
+    def count_in() -> None:
+        if not request.path.startswith("/_frostpress/"):  # the event stream never ends
+            gate.enter()
+            g.frostpress_counted = True
+
+    @app.teardown_request
+    def count_out(exc: BaseException | None) -> None:
+        if g.pop("frostpress_counted", False):
+            gate.leave()
 
     @app.after_request
     def add_headers(response: Response) -> Response:

@@ -6,12 +6,13 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
+import time
 from pathlib import Path
 
 import pytest
 from conftest import run_build, write_site
 
-from frostpress import create_app
+from frostpress import create_app, csp, deploy, host_headers
 from frostpress.host_headers import headers_for, parse_headers_file
 from frostpress.preview import preview_app
 from frostpress.site import get_site
@@ -139,3 +140,43 @@ def test_a_large_site_is_previewed_at_once_and_rescanned_page_by_page(
     get_site(app).mark_stale()
     assert "Content-Security-Policy" in client.get("/p4.html").headers
     assert len(scanned) == 9
+
+
+def test_the_background_scan_waits_while_a_page_is_being_served(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pages = {f"p{i}.md": f'title: P{i}\n\n<p style="color: teal">Teal {i}.</p>\n' for i in range(8)}
+    root = write_site(tmp_path / "proj", pages)
+    monkeypatch.setattr(host_headers, "SCAN_INLINE", 3)
+    monkeypatch.setattr(host_headers, "IDLE_WAIT", 30.0)
+    scanned: list[str] = []
+    real_scan = csp.scan
+    monkeypatch.setattr(deploy, "scan", lambda html: scanned.append(html) or real_scan(html))
+    app = create_app(root, SITE_URL="https://example.org/")
+    client = preview_app(app).test_client()
+    gate = host_headers._gate(app)
+    gate.enter()  # a slow request of another reader, still being answered
+    assert client.get("/p1.html").status_code == 200  # starts the scan in the background
+    time.sleep(0.5)
+    assert scanned == [], "the scan ran while a page was being served"
+    gate.leave()
+    deadline = time.monotonic() + 20
+    while "Content-Security-Policy" not in client.get("/p1.html").headers:
+        assert time.monotonic() < deadline, "the policy never came"
+        time.sleep(0.05)
+    assert len(scanned) == 8
+
+
+def test_a_new_process_scans_no_body_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    pages = {f"p{i}.md": f'title: P{i}\n\n<p style="color: teal">Teal {i}.</p>\n' for i in range(4)}
+    root = write_site(tmp_path / "proj", pages)
+    assert run_build(root, "freeze").returncode == 0
+    (root / "content" / "p2.md").write_text('title: P2\n\n<p style="color: red">Red.</p>\n')
+    scanned: list[str] = []
+    real_scan = csp.scan
+    monkeypatch.setattr(deploy, "scan", lambda html: scanned.append(html) or real_scan(html))
+    app = create_app(root, SITE_URL="https://example.org/")
+    with app.test_request_context():
+        policy, _ = deploy.content_policy(get_site(app))
+    assert "style-src-attr 'unsafe-inline'" in policy
+    assert scanned == ['<p style="color: red">Red.</p>'], "only the edited page is scanned"
