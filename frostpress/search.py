@@ -4,7 +4,7 @@ Every word of every page is indexed. The index is written as small JSON files un
 ``/search/`` and the theme's script fetches only what a query needs:
 
 - ``/search/index.json``: the number of pages and the first word of each shard (a few KB);
-- ``/search/t/<n>.json``: shard ``n``, the words of one alphabetical range with, for each
+- ``/search/t/<name>.json``: one shard, the words of one alphabetical range with, for each
   page that has the word, a weight (title, then headings, then body) and its positions
   (for quoted phrases and for finding the passage to show);
 - ``/search/p/<n>-<k>.json``: part ``k`` of page ``n`` (its title, URL, and the text of
@@ -339,8 +339,15 @@ def index_shards(words: dict[str, array[int]]) -> Iterator[tuple[str, str, bytes
     so that the postings of a shard written are not held while the next is made."""
     # In UTF-16 order, the order in which the script compares strings.
     ordered = sorted(words, key=lambda word: word.encode("utf-16-be"))
-    for number, chunk in enumerate(_chunks(ordered, words)):
-        yield next(iter(chunk)), str(number), _dumps(chunk)
+    for chunk in _chunks(ordered, words):
+        first = next(iter(chunk))
+        yield first, shard_name(first), _dumps(chunk)
+
+
+def shard_name(first: str) -> str:
+    """The file name of the shard that begins with ``first``: made from that word, not from
+    the shard's place, so that a shard added or merged by an edit renames no other."""
+    return hashlib.blake2b(first.encode(), digest_size=6).hexdigest()
 
 
 def index_meta(firsts: list[list[str]], parts: list[int]) -> bytes:

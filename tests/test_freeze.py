@@ -50,7 +50,7 @@ EXPECTED_FILES = {
 def without_hashes(names: set[str]) -> set[str]:
     """Fingerprinted asset names with their content hash replaced by HASH, and the search
     index's shards (numbered) by SHARD."""
-    names = {re.sub(r"^search/t/[0-9]+\.json$", "search/t/SHARD.json", n) for n in names}
+    names = {re.sub(r"^search/t/[0-9a-f]+\.json$", "search/t/SHARD.json", n) for n in names}
     return {re.sub(r"\.[0-9a-f]{10}\.", ".HASH.", n) for n in names}
 
 

@@ -259,3 +259,23 @@ def test_no_page_of_the_real_corpus_is_parsed_again_while_unchanged(
     again = pages.load_pages(content, load_memo(memo_file(tmp_path / "cache", content), content))
     assert parsed == [], f"{len(parsed)} of {len(first)} sources parsed again, e.g. {parsed[:3]}"
     assert [p.title for p in again] == [p.title for p in first]
+
+
+def test_an_edit_that_adds_a_shard_rewrites_no_other_shard(tmp_path: Path) -> None:
+    root = write_site(tmp_path / "proj", WORDY)
+    assert run_build(root, "freeze", "--jobs", "1").returncode == 0
+    before = search_mtimes(root / "site")
+    time.sleep(0.01)
+    # Enough new words, all before the others in alphabetical order, for new shards.
+    new_words = " ".join(f"a{j:04d}" for j in range(3000))
+    edit("content/01-words/07-page7.md", "w07x150", f"w07x150 {new_words}")(root)
+    again = run_build(root, "freeze", "--jobs", "1")
+    assert again.returncode == 0, again.stderr
+    after = search_mtimes(root / "site")
+    added = [n for n in after if n.startswith("search/t/") and n not in before]
+    assert added, "the new words made no new shard"
+    kept = [n for n in before if n.startswith("search/t/") and after.get(n) == before[n]]
+    old = [n for n in before if n.startswith("search/t/")]
+    # The shard that gets the w07x150 edit and its neighbours may change; the rest stay.
+    assert len(kept) >= len(old) - 3, (len(kept), len(old))
+    assert_same_as_clean_build(root)
