@@ -16,28 +16,15 @@ the same pages by another tool) under the same conditions. The PNG files are nam
 from __future__ import annotations
 
 import argparse
-import functools
-import http.server
 import os
-import threading
 from pathlib import Path
 from typing import Any
+
+from search_bytes import serve  # the same local static server
 
 CHROMIUM = os.environ.get("FROSTPRESS_CHROMIUM", "/usr/bin/chromium")
 VIEWPORTS = {1280: 800, 390: 844}
 SCHEMES = ("light", "dark")
-
-
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
-def serve(folder: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
-    handler = functools.partial(QuietHandler, directory=str(folder))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, f"http://127.0.0.1:{server.server_address[1]}"
 
 
 def page_name(path: str) -> str:
