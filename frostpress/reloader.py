@@ -171,7 +171,7 @@ def supervise(
     signal.signal(signal.SIGTERM, _exit_on_term)  # a stopped preview stops its child too
     child: Any = None
     if first is not None:
-        child = _fork_child(first, {CHILD_FD: str(sock.fileno())})
+        child = _fork_child(first, env)
     while True:
         if child is None:
             child = subprocess.Popen(argv, env=env, pass_fds=(sock.fileno(),))

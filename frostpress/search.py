@@ -432,7 +432,6 @@ def _pages(site: Site) -> list[Page]:
 
 
 @functools.cache
-@functools.cache
 def _code_digest() -> str:
     """This module's source: an index cached by an older version is never read back."""
     return _digest(Path(__file__).read_bytes())
