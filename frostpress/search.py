@@ -27,7 +27,6 @@ import math
 import re
 import threading
 import unicodedata
-import zlib
 from array import array
 from bisect import bisect_left
 from collections import Counter, OrderedDict
@@ -44,12 +43,9 @@ from frostpress.errors import ContentError
 from frostpress.markdown import html_to_text
 from frostpress.pages import Page
 from frostpress.serving_language import current_language, language_pages, site_languages_of
+from frostpress.shards import Encoded, Shard, cut_shards, patch_shards, shard_name, utf16_key
 from frostpress.site import Site, current_record, get_site, register_generator
 from frostpress.views import page_url
-
-#: Shards are cut when they reach this many bytes of JSON (a word with more postings than
-#: that gets a shard of its own): the bytes a one-word query fetches from the index.
-SHARD_BYTES = 12_000
 
 #: Positions kept per word and page: enough for phrases and passages, bounded for common words.
 MAX_POSITIONS = 64
@@ -324,7 +320,7 @@ def postings_by_word(pages: Iterable[PageWords]) -> tuple[dict[str, array[int]],
     words: dict[str, array[int]] = {}
     parts: list[int] = []
     for page_id, (found, count) in enumerate(pages):
-        parts.append(max(1, -(-count // PART_WORDS)))
+        parts.append(part_count(count))
         for word, encoded in found.items():
             flat = words.get(word)
             if flat is None:
@@ -334,47 +330,24 @@ def postings_by_word(pages: Iterable[PageWords]) -> tuple[dict[str, array[int]],
     return words, parts
 
 
+def part_count(words: int) -> int:
+    """The number of fragment files of a page of ``words`` words."""
+    return max(1, -(-words // PART_WORDS))
+
+
 def index_shards(words: dict[str, array[int]]) -> Iterator[tuple[str, str, bytes]]:
     """(first word, name, JSON) of each shard, in order; ``words`` is emptied on the way,
     so that the postings of a shard written are not held while the next is made."""
-    # In UTF-16 order, the order in which the script compares strings.
-    ordered = sorted(words, key=lambda word: word.encode("utf-16-be"))
-    for chunk in _chunks(ordered, words):
+    ordered = sorted(words, key=utf16_key)
+    for chunk in cut_shards((word, words.pop(word).tolist()) for word in ordered):
         first = next(iter(chunk))
         yield first, shard_name(first), _dumps(chunk)
-
-
-def shard_name(first: str) -> str:
-    """The file name of the shard that begins with ``first``: made from that word, not from
-    the shard's place, so that a shard added or merged by an edit renames no other."""
-    return hashlib.blake2b(first.encode(), digest_size=6).hexdigest()
 
 
 def index_meta(firsts: list[list[str]], parts: list[int]) -> bytes:
     """``index.json``: the number of pages and the first word of each shard."""
     meta = {"version": INDEX_VERSION, "pages": len(parts), "part_words": PART_WORDS}
     return _dumps({**meta, "shards": firsts})
-
-
-def _chunks(ordered: list[str], words: dict[str, array[int]]) -> Iterator[dict[str, Any]]:
-    """Words in alphabetical order, cut into shards of SHARD_BYTES to twice that. A shard
-    ends after a word chosen by its hash once it is SHARD_BYTES long, so that an edit moves
-    the boundaries of the shards around it only, and the others keep their bytes."""
-    chunk: dict[str, Any] = {}
-    size = 0
-    for word in ordered:
-        flat = words.pop(word).tolist()
-        entry_size = len(word.encode()) + 2 * len(flat) + 8
-        if chunk and size + entry_size > 2 * SHARD_BYTES:
-            yield chunk
-            chunk, size = {}, 0
-        chunk[word] = flat
-        size += entry_size
-        if size >= SHARD_BYTES and zlib.crc32(word.encode()) % 32 == 0:
-            yield chunk
-            chunk, size = {}, 0
-    if chunk:
-        yield chunk
 
 
 # --------------------------------------------------------------------------- per app
@@ -388,6 +361,8 @@ class IndexSummary:
     meta: bytes
     shards: dict[str, str]
     parts: list[int]
+    #: The cache key of each page's words ('' for a page left out): what an edit changed.
+    words: list[str] = field(default_factory=list)
     #: The shards' bytes by digest, when there is no disk cache to keep them.
     held: dict[str, bytes] = field(default_factory=dict)
 
@@ -398,12 +373,12 @@ class IndexSummary:
         return out
 
     def to_json(self) -> bytes:
-        return json.dumps([self.meta.decode(), self.shards, self.parts]).encode()
+        return json.dumps([self.meta.decode(), self.shards, self.parts, self.words]).encode()
 
     @classmethod
     def from_json(cls, data: bytes) -> IndexSummary:
-        meta, shards, parts = json.loads(data)
-        return cls(meta.encode(), shards, parts)
+        meta, shards, parts, words = json.loads(data)
+        return cls(meta.encode(), shards, parts, words)
 
 
 def _digest(data: bytes) -> str:
@@ -464,39 +439,125 @@ def current_index(
     site: Site, store: _Store, pages: list[Page], *, rebuild: bool = False
 ) -> IndexSummary:
     """The index of ``pages`` as they are now: kept while no page changes, read from the disk
-    cache when the same pages were indexed before, else made from each page's words."""
+    cache when the same pages were indexed before, patched when a few pages of the same list
+    changed since the last index of it, else made from each page's words."""
     key = _known_key(site, store, pages)
     with store.lock:
         found = None if rebuild else store.indexes.get(key)
         if found is None and not rebuild:
             cached = site.cache.get(key)
             found = IndexSummary.from_json(cached) if cached is not None else None
+            if found is None and (found := _patched(site, pages)) is not None:
+                _keep_index(site, pages, key, found)
         if found is None:
             failed: list[str] = []
             found = _build(site, pages, failed)
             if not failed:  # the pages' own URLs report them; such an index is never cached
-                site.cache.put(key, found.to_json())
+                _keep_index(site, pages, key, found)
         store.indexes[key] = found
         while len(store.indexes) > 8:  # a few languages, and the one before an edit
             store.indexes.popitem(last=False)
         return found
 
 
+def _keep_index(site: Site, pages: list[Page], key: str, index: IndexSummary) -> None:
+    """Cache ``index`` under ``key``, as the last index of its list of pages."""
+    site.cache.put(key, index.to_json())
+    site.cache.put(_list_key(site, pages), key.encode())
+
+
 def _build(site: Site, pages: list[Page], failed: list[str]) -> IndexSummary:
     """Make the index of ``pages``, putting each shard into the disk cache as it is made:
     only the postings of the shards still to write are held."""
-    words, parts = postings_by_word(cached_page_words(site, p, failed) for p in pages)
+    keys: list[str] = []
+    words, parts = postings_by_word(_page_words(site, p, failed, keys) for p in pages)
     shards: dict[str, str] = {}
     firsts: list[list[str]] = []
     held: dict[str, bytes] = {}
     for first, name, data in index_shards(words):
-        digest = shards[name] = _digest(data)
         firsts.append([first, name])
-        if not site.cache.enabled:
-            held[digest] = data
-        elif not site.cache.has(SHARD_PREFIX + digest):
-            site.cache.put(SHARD_PREFIX + digest, data)
-    return IndexSummary(index_meta(firsts, parts), shards, parts, held)
+        shards[name] = _keep_shard(site, data, held)
+    return IndexSummary(index_meta(firsts, parts), shards, parts, keys, held)
+
+
+def _keep_shard(site: Site, data: bytes, held: dict[str, bytes]) -> str:
+    """Put a shard's bytes into the disk cache (or ``held``); returns their digest."""
+    digest = _digest(data)
+    if not site.cache.enabled:
+        held[digest] = data
+    elif not site.cache.has(SHARD_PREFIX + digest):
+        site.cache.put(SHARD_PREFIX + digest, data)
+    return digest
+
+
+def _list_key(site: Site, pages: list[Page]) -> str:
+    """Where the key of the index last made of this list of pages (the same pages in the
+    same order, whatever they say) is kept, for the next index of it to patch."""
+    h = hashlib.blake2b(_code_digest().encode(), digest_size=16)
+    h.update(site.renderer.fingerprint.encode())
+    for p in pages:
+        h.update(f"{p.slug}\0".encode())
+    return "search-last-" + h.hexdigest()
+
+
+class _Gone(Exception):
+    """An entry a patch needs is no longer in the disk cache."""
+
+
+def _patched(site: Site, pages: list[Page]) -> IndexSummary | None:
+    """The index of ``pages`` made from the last index of the same list of pages when only a
+    few pages changed their words since: only the shards that hold those words are cut
+    again (the result is byte for byte what ``_build`` makes). None when there is no such
+    index, too many pages changed, or an entry it needs is no longer cached."""
+    last = site.cache.get(_list_key(site, pages)) if site.cache.enabled else None
+    data = site.cache.get(last.decode()) if last else None
+    prev = IndexSummary.from_json(data) if data else None
+    if prev is None or len(prev.words) != len(pages):
+        return None
+    try:
+        keys = [_words_key(site, p) for p in pages]
+        changes, counts = _changes(site, pages, prev.words, keys)
+        firsts = [(first, name) for first, name in json.loads(prev.meta)["shards"]]
+        patched = patch_shards(firsts, lambda name: _cached_shard(site, prev, name), changes)
+    except (ContentError, _Gone):
+        return None
+    shards: dict[str, str] = {}
+    new_firsts: list[list[str]] = []
+    for first, name, words in patched:
+        new_firsts.append([first, name])
+        shards[name] = prev.shards[name] if words is None else _keep_shard(site, _dumps(words), {})
+    parts = list(prev.parts)
+    for i, count in counts.items():
+        parts[i] = part_count(count)
+    return IndexSummary(index_meta(new_firsts, parts), shards, parts, keys)
+
+
+def _changes(
+    site: Site, pages: list[Page], before: list[str], after: list[str]
+) -> tuple[dict[int, tuple[Encoded, Encoded]], dict[int, int]]:
+    """The words, before and after, of each page whose words key changed, and the new word
+    count of each. Raises _Gone when there are too many to patch, or one is not cached."""
+    changed = [i for i, (a, b) in enumerate(zip(before, after, strict=True)) if a != b]
+    if len(changed) > max(16, len(pages) // 20):  # cutting everything again costs less
+        raise _Gone
+    changes: dict[int, tuple[Encoded, Encoded]] = {}
+    counts: dict[int, int] = {}
+    for i in changed:
+        old = site.cache.get(before[i]) if before[i] else None
+        failed: list[str] = []
+        new, counts[i] = cached_page_words(site, pages[i], failed)
+        if old is None or failed:
+            raise _Gone
+        changes[i] = (json.loads(old)[0], new)
+    return changes, counts
+
+
+def _cached_shard(site: Site, index: IndexSummary, name: str) -> Shard:
+    data = site.cache.get(SHARD_PREFIX + index.shards[name])
+    if data is None:
+        raise _Gone
+    found: Shard = json.loads(data)
+    return found
 
 
 def shard_bytes(site: Site, store: _Store, pages: list[Page], name: str) -> bytes | None:
@@ -532,19 +593,30 @@ def _words_key(site: Site, page: Page) -> str:
 def cached_page_words(site: Site, page: Page, failed: list[str]) -> PageWords:
     """The encoded words of ``page``, from the disk cache when its body and title were
     indexed before (the freeze's workers fill it as they render a cold cache's bodies)."""
+    return _page_words(site, page, failed, [])
+
+
+def _page_words(site: Site, page: Page, failed: list[str], keys: list[str]) -> PageWords:
+    """``cached_page_words``, appending to ``keys`` the key the words are cached under
+    ('' when the page cannot be rendered)."""
     try:
         key = _words_key(site, page)
     except ContentError:  # reported when the page itself is rendered
         failed.append(page.slug)
+        keys.append("")
         return page_words(page.title, [])
     data = site.cache.get(key)
     if data is not None:
         found, count = json.loads(data)
+        keys.append(key)
         return found, count
     before = len(failed)
     words = page_words(page.title, _sections(site, page, failed))
     if len(failed) == before:
         site.cache.put(key, json.dumps(words, separators=(",", ":")).encode())
+        keys.append(key)
+    else:
+        keys.append("")
     return words
 
 

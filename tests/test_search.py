@@ -12,7 +12,7 @@ from conftest import PAGES, run_build, write_site
 from flask import Flask
 from flask.testing import FlaskClient
 
-from frostpress import create_app, search
+from frostpress import create_app, search, shards
 from frostpress.markdown import html_to_text
 from frostpress.search import Piece, Section, build_index, page_parts, page_sections, tokens
 from frostpress.site import get_site
@@ -135,7 +135,7 @@ def test_positions_count_title_then_headings_and_text() -> None:
 
 
 def test_shards_are_cut_in_word_order(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(search, "SHARD_BYTES", 200)
+    monkeypatch.setattr(shards, "SHARD_BYTES", 200)
     words = " ".join(f"word{i:03d}" for i in range(300))
     index = build_index([("T", [Section("", "", words)])])
     meta = json.loads(index.meta)
@@ -147,13 +147,91 @@ def test_shards_are_cut_in_word_order(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_a_new_word_changes_the_shards_around_it_only(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(search, "SHARD_BYTES", 300)
+    monkeypatch.setattr(shards, "SHARD_BYTES", 300)
     words = [f"word{i:04d}" for i in range(2000)]
     before = build_index([("T", [Section("", "", " ".join(words))])])
     after = build_index([("T", [Section("", "", " ".join([*words, "word0999x"]))])])
     assert len(before.shards) > 20
     changed = [n for n in after.shards if before.shards.get(n) != after.shards[n]]
     assert 1 <= len(changed) <= 2, changed  # its own shard, at most the next one too
+
+
+def _full_shards(pages: list[search.PageWords]) -> list[tuple[str, str, bytes]]:
+    words, _ = search.postings_by_word(pages)
+    return list(search.index_shards(words))
+
+
+def _patched_shards(
+    old: list[search.PageWords], new: list[search.PageWords]
+) -> tuple[list[tuple[str, str, bytes]], int]:
+    """The shards of ``new`` patched from those of ``old``, and how many old shards were read."""
+    before = {name: json.loads(data) for _, name, data in _full_shards(old)}
+    firsts = [(first, name) for first, name, _ in _full_shards(old)]
+    changes = {i: (a[0], b[0]) for i, (a, b) in enumerate(zip(old, new)) if a != b}
+    read: list[str] = []
+
+    def load(name: str) -> shards.Shard:
+        read.append(name)
+        return dict(before[name])
+
+    out = []
+    for first, name, found in shards.patch_shards(firsts, load, changes):
+        data = search._dumps(found if found is not None else before[name])
+        out.append((first, name, data))
+    return out, len(read)
+
+
+def _random_text(rng: Any, vocabulary: list[str], n: int) -> str:
+    return " ".join(rng.choice(vocabulary) for _ in range(n))
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_patched_shards_are_those_of_a_full_build(monkeypatch: pytest.MonkeyPatch, seed: int) -> None:
+    """Whatever an edit does to a page's words (new words, words gone, a new first word of a
+    shard or of the index, a retitled page, positions shifted), the patched shards are byte
+    for byte those cut from the whole index again, and most shards are not read."""
+    import random
+
+    monkeypatch.setattr(shards, "SHARD_BYTES", 300)
+    rng = random.Random(seed)
+    vocabulary = [f"{rng.choice('abcdefghij')}{i:04d}" for i in range(3000)]
+    texts = [(f"Page {i}", _random_text(rng, vocabulary, 300)) for i in range(30)]
+
+    def encoded(pages: list[tuple[str, str]]) -> list[search.PageWords]:
+        return [search.page_words(t, [Section("", "", body)]) for t, body in pages]
+
+    edited = list(texts)
+    for i in rng.sample(range(30), rng.choice([1, 1, 2, 3])):
+        title, body = edited[i]
+        kind = rng.choice(["insert", "delete", "retitle", "new first word", "empty"])
+        if kind == "insert":
+            at = rng.randrange(len(body))
+            body = body[:at] + " " + _random_text(rng, ["zz9", "aa0", *vocabulary], 40) + body[at:]
+        elif kind == "delete":
+            body = " ".join(body.split()[rng.randrange(50) :][: rng.randrange(100, 250)])
+        elif kind == "retitle":
+            title = f"Renamed {rng.choice(vocabulary)}"
+        elif kind == "new first word":
+            body = "0000 " + body
+        else:
+            body = ""
+        edited[i] = (title, body)
+    old, new = encoded(texts), encoded(edited)
+    patched, read = _patched_shards(old, new)
+    full = _full_shards(new)
+    assert [(f, n) for f, n, _ in patched] == [(f, n) for f, n, _ in full]
+    assert patched == full
+    assert len(full) > 40
+
+
+def test_a_one_word_edit_reads_only_the_shards_around_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(shards, "SHARD_BYTES", 300)
+    words = [f"word{i:04d}" for i in range(2000)]
+    old = [search.page_words("T", [Section("", "", " ".join(words))])]
+    new = [search.page_words("T", [Section("", "", " ".join([*words, "word0999x"]))])]
+    patched, read = _patched_shards(old, new)
+    assert patched == _full_shards(new)
+    assert len(patched) > 20 and read <= 3
 
 
 @pytest.fixture
