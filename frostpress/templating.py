@@ -93,10 +93,9 @@ def sidebar(context: jinja2.runtime.Context) -> Markup:
     found = site.memo.fragments.get(key)
     if found is not None and found[0] is pages and found[1] is template:
         html = found[2]
-    elif isinstance(shown_site, SiteContext):
-        html = render_template(template, chapter=chapter, site=shown_site)
     else:
-        html = render_template(template, chapter=chapter)
+        given = {"site": shown_site} if isinstance(shown_site, SiteContext) else {}
+        html = render_template(template, chapter=chapter, **given)
         site.memo.fragments[key] = (pages, template, html)
     shown = html
     if isinstance(page, Page):

@@ -109,3 +109,34 @@ def test_full_stack_python_has_chapters_sidebar_and_prev_next(tmp_path: Path) ->
     assert 'aria-current="page">Relational Databases</a>' in html
     assert 'rel="prev"' in html and 'rel="next"' in html
     assert client.get("/table-of-contents.html").status_code == 200
+
+
+def test_the_navigation_is_rendered_once_per_chapter(tmp_path: Path) -> None:
+    """A freeze renders ``_sidebar.html`` once per chapter and reuses it for the chapter's
+    other pages (each with its own link marked), instead of once per page."""
+    from flask import template_rendered
+
+    files = dict(SITE)
+    files.update(
+        {f"02-data/{i:02d}-more-{i:02d}.md": f"title: More {i}\n\nText.\n" for i in range(2, 9)}
+    )
+    app = create_app(write_site(tmp_path / "p", files), SITE_NAME="Nav")
+    rendered: list[str] = []
+
+    def seen(sender: object, template: object, context: object, **extra: object) -> None:
+        rendered.append(getattr(template, "name", ""))
+
+    template_rendered.connect(seen, app)
+    try:
+        freeze_site(app, jobs=1)
+    finally:
+        template_rendered.disconnect(seen, app)
+    out = tmp_path / "p" / "site"
+    assert rendered.count("page.html") == len(files)
+    # the home page (outside chapters), chapter 01, chapter 02: not one per page
+    assert rendered.count("_sidebar.html") == 3
+    more = (out / "data" / "more-05.html").read_text()
+    assert '<a href="/data/more-05.html" aria-current="page">More 5</a>' in more
+    assert (
+        '<a href="/data/more-05.html">More 5</a>' in (out / "data" / "databases.html").read_text()
+    )
