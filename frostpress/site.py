@@ -85,9 +85,10 @@ class RenderMemo:
 
     #: URL of each page, by (base path, slug).
     urls: dict[tuple[str, str], str] = field(default_factory=dict)
-    #: Rendered navigation by (base path, chapter key, drafts shown), with the page index
-    #: and the template it was made from (it is reused while both are the same objects).
-    fragments: dict[tuple[str, str | None, bool], tuple[Any, Any, str]] = field(
+    #: Rendered navigation by (base path, chapter key, drafts shown), with the page index,
+    #: the chapter and the template it was made from (reused while all three are the same
+    #: objects).
+    fragments: dict[tuple[str, str | None, bool], tuple[Any, Any, Any, str]] = field(
         default_factory=dict
     )
     #: Content hashes of static files by (path, mtime_ns, size), for fingerprinted URLs.

@@ -90,13 +90,16 @@ def sidebar(context: jinja2.runtime.Context) -> Markup:
     shown_site = context.get("site")
     pages = shown_site.pages if isinstance(shown_site, SiteContext) else site.pageset()
     template = current_app.jinja_env.get_template("_sidebar.html")
+    # Kept for the same index, chapter and template: a page read from an older index than
+    # the request's (its sources changed meanwhile) has a chapter of that index, which the
+    # navigation of the newer one does not expand.
     found = site.memo.fragments.get(key)
-    if found is not None and found[0] is pages and found[1] is template:
-        html = found[2]
+    if found is not None and found[0] is pages and found[1] is chapter and found[2] is template:
+        html = found[3]
     else:
         given = {"site": shown_site} if isinstance(shown_site, SiteContext) else {}
         html = render_template(template, chapter=chapter, **given)
-        site.memo.fragments[key] = (pages, template, html)
+        site.memo.fragments[key] = (pages, chapter, template, html)
     shown = html
     if isinstance(page, Page):
         href = f'href="{page_url(page)}"'
