@@ -55,9 +55,11 @@ SCAN_INLINE = 50
 class _Made:
     """The rules made last, for which reading of the pages, and the one being made."""
 
-    key: int | None = None
+    #: The page index (the object itself: an id could be that of a newer index, made where
+    #: a collected one lay) the rules were made from, and the one they are being made from.
+    key: object | None = None
     rules: list[Rule] = field(default_factory=list)
-    making: int | None = None
+    making: object | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -103,7 +105,7 @@ def _state(app: Flask) -> _Made:
     return found
 
 
-def _make(app: Flask, made: _Made, key: int, background: bool = False) -> None:
+def _make(app: Flask, made: _Made, key: object, background: bool = False) -> None:
     from frostpress.deploy import SCAN_PAUSE, headers_file
 
     rules = None
@@ -129,12 +131,12 @@ def _rules(app: Flask) -> list[Rule]:
     from frostpress.deploy import unscanned
 
     site = get_site(app)
-    key = id(site.pageset())
+    key = site.pageset()
     made = _state(app)
     with made.lock:
-        if made.key == key:
+        if made.key is key:
             return list(made.rules)
-        busy = made.making == key
+        busy = made.making is key
     if not busy and unscanned(site) <= SCAN_INLINE:
         _make(app, made, key)
         return list(made.rules)
