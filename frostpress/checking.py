@@ -65,10 +65,13 @@ class LinkChecker:
         self.findings = self.check(root, site)
         return [f.message() for f in self.findings]
 
-    def report(self, problems: list[LinkProblem], site: Site) -> list[str]:
-        """Messages for problems found elsewhere (by the freeze's workers); kept for summary."""
+    def report(
+        self, problems: list[LinkProblem], site: Site, sources: dict[str, Page] | None = None
+    ) -> list[str]:
+        """Messages for problems found elsewhere (by the freeze's workers), ``sources`` the
+        page of each output file when the caller knows them; kept for the summary."""
         rows = [(p.page_file, p.target, p.reason, p.suggestion) for p in problems]
-        self.findings = self._locate_all(rows, site)
+        self.findings = self._locate_all(rows, site, sources)
         return [f.message() for f in self.findings]
 
     def check(self, root: Path, site: Site) -> list[Finding]:
@@ -80,10 +83,14 @@ class LinkChecker:
         return self._locate_all(problems, site)
 
     def _locate_all(
-        self, problems: list[tuple[str, str, str, str | None]], site: Site
+        self,
+        problems: list[tuple[str, str, str, str | None]],
+        site: Site,
+        sources: dict[str, Page] | None = None,
     ) -> list[Finding]:
         base = site.settings.base_path
-        sources = page_sources(self.app) if problems else {}
+        if sources is None:
+            sources = page_sources(self.app) if problems else {}
         templates = _template_files(site) if problems else []
         found: dict[tuple[str, str, str], Finding] = {}
         for page_file, target, reason, suggestion in problems:

@@ -27,7 +27,8 @@ from frostpress.links import LinkProblem, LinkSummary, ids_reader, problems_from
 from frostpress.lock import build_lock
 from frostpress.logs import counting, log
 from frostpress.output import OutputWriter, guard_destination
-from frostpress.plan import Plan, folders_stamp, make_plan
+from frostpress.pages import Page
+from frostpress.plan import Plan, folders_stamp, make_plan, page_sources
 from frostpress.site import Site, get_site
 from frostpress.version import __version__
 from frostpress.worker import BodyWorker, ChunkResult, Worker
@@ -38,7 +39,9 @@ Progress = Callable[[int, int], None]
 class LinkReporter(Protocol):
     """Turns link problems into messages that name the sources (checking.LinkChecker)."""
 
-    def report(self, problems: list[LinkProblem], site: Site) -> list[str]: ...
+    def report(
+        self, problems: list[LinkProblem], site: Site, sources: dict[str, Page] | None = None
+    ) -> list[str]: ...
 
 
 @dataclass
@@ -224,14 +227,19 @@ class Freeze:
                 done.links[url] = LinkSummary.from_json(old["links"])
         summaries = {file_of[url]: s for url, s in done.links.items() if url in file_of}
         problems = problems_from(summaries, ids_reader(self.output.staging))
-        for message in self.check_links.report(problems, self.site):
+        sources = page_sources(self.app, plan.entries) if problems else {}
+        for message in self.check_links.report(problems, self.site, sources):
             log.warning("%s", message)
 
     def write_manifest(self, plan: Plan, done: _Rendered) -> Path:
         """What each skippable file was made from, for the next build (written beside the
         manifest; it replaces the manifest once the swap is done)."""
         entries: dict[str, Any] = {}
+        kept = {plan.entries[i].url for i in plan.kept}
         for entry in plan.entries:
+            if entry.url in kept:  # the same file, from the same inputs: the same entry
+                entries[entry.url] = plan.previous[entry.url]
+                continue
             deps = done.deps.get(entry.url, plan.previous.get(entry.url, {}).get("deps"))
             path = self.output.staging / entry.file
             if not entry.skippable or deps is None or entry.url in done.warned:

@@ -25,10 +25,15 @@ from pathlib import Path
 from frostpress.errors import UsageError
 
 
-def link_or_copy(src: Path, dst: Path) -> None:
+def link_or_copy(src: Path | str, dst: Path | str, folders: set[str] | None = None) -> None:
     """Put ``src`` at ``dst`` as a hard link (same bytes, same mtime, no copy), or a copy
-    with its mtime where links are not possible."""
-    dst.parent.mkdir(parents=True, exist_ok=True)
+    with its mtime where links are not possible. ``folders``: folders known to exist (each
+    one made is added), so that keeping thousands of files does not make each folder again."""
+    parent = os.path.dirname(dst)
+    if folders is None or parent not in folders:
+        os.makedirs(parent, exist_ok=True)
+        if folders is not None:
+            folders.add(parent)
     try:
         os.link(src, dst)
     except OSError:

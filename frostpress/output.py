@@ -60,6 +60,7 @@ class OutputWriter:
     def __init__(self, dest: Path) -> None:
         self.dest = dest
         self.staging = outdir.staging_for(dest)
+        self._folders: set[str] = set()  # folders of the staging folder made so far
 
     def recover(self) -> None:
         """Undo what an interrupted build left behind: a stale staging folder, or a swap that
@@ -70,6 +71,7 @@ class OutputWriter:
     def open(self) -> None:
         """Start an empty staging folder."""
         self.staging, messages = outdir.prepare_staging(self.dest)
+        self._folders = set()
         for message in messages:
             log.warning("%s", message)
 
@@ -82,7 +84,7 @@ class OutputWriter:
 
     def keep(self, rel: str) -> None:
         """Keep the previous build's file ``rel`` as it is."""
-        link_or_copy(self.dest / rel, self.staging / rel)
+        link_or_copy(os.path.join(self.dest, rel), os.path.join(self.staging, rel), self._folders)
 
     def write(self, rel: str, data: bytes) -> None:
         """Write ``data`` as ``rel``; when the previous build's file holds the same bytes, that

@@ -15,13 +15,16 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import Flask
 
 from frostpress.errors import ContentError
 from frostpress.output import url_file
 from frostpress.pages import Page, PageSet, _meta_line, display_path, read_text
+
+if TYPE_CHECKING:
+    from frostpress.site import Site
 
 #: Page slugs whose output Frostpress writes itself, and why (for scaffolding and messages).
 RESERVED_SLUGS = {
@@ -207,22 +210,48 @@ _OWN_NAMES = {
 Planned = tuple[str, dict[str, Any], str]
 
 
+def _redirected(site: Site) -> list[tuple[str, Page]]:
+    """The (file, page) of every old URL that only ``_redirects`` answers."""
+    from frostpress.deploy import alias_page_path
+
+    pages = site.pageset(drafts=False).all()
+    return [
+        (url_file(alias), page)
+        for page in pages
+        for alias in page.aliases
+        if alias_page_path(alias) is None
+    ]
+
+
+def _other_files(site: Site) -> list[str]:
+    """The files claimed beside the plan's own (as :func:`site_claims` lists them)."""
+    return [file for file, _ in _redirected(site)] + list(site.settings.keep_files)
+
+
+def _clash_free(files: Sequence[str]) -> bool:
+    """True when no two of ``files`` are one file once folded and none is another's folder:
+    then no claim can conflict with another, whoever owns them."""
+    folded = {fold(f) for f in files}
+    if len(folded) != len(files):  # the same file twice: the owners say whether they clash
+        return False
+    folders = {f.rsplit("/", i)[0] for f in folded for i in range(1, f.count("/") + 1)}
+    return folded.isdisjoint(folders)
+
+
 def site_claims(app: Flask, planned: Sequence[Planned]) -> list[tuple[str, Owner]]:
     """The (output file, owner) claims of a freeze plan: one per planned file, one per old
     URL that only ``_redirects`` answers (a forced redirect hides whatever file is there),
     and one per file kept from the previous output (KEEP_FILES)."""
-    from frostpress.deploy import alias_page_path
     from frostpress.site import get_site
 
     site = get_site(app)
     ctx = PlanContext.of(app)
     claims = [(file, task_owner(ctx, endpoint, values, file)) for endpoint, values, file in planned]
-    for page in site.pageset(drafts=False).all():
-        for alias in page.aliases:
-            if alias_page_path(alias) is None:
-                shown = display_path(page.source)
-                owner = Owner(f"a redirect (alias) of {shown}", shown, page.source, "aliases")
-                claims.append((url_file(alias), owner))
+    for file, page in _redirected(site):
+        shown = display_path(page.source)
+        claims.append(
+            (file, Owner(f"a redirect (alias) of {shown}", shown, page.source, "aliases"))
+        )
     for name in site.settings.keep_files:
         claims.append((name, Owner(f"the file {name} kept from the previous output", name)))
     return claims
@@ -267,12 +296,13 @@ def check_plan(app: Flask, planned: Sequence[Planned]) -> list[str]:
     from frostpress.errors import ContentErrors
     from frostpress.site import get_site
 
-    claims = site_claims(app, planned)
-    problems = conflicts(claims)
-    if problems:
-        raise ContentErrors(problems)
     site = get_site(app)
+    files = [file for _, _, file in planned] + _other_files(site)
+    if not _clash_free(files):  # only then are the owners named (it reads every source's path)
+        problems = conflicts(site_claims(app, planned))
+        if problems:
+            raise ContentErrors(problems)
     sources = [p.source for p in site.pageset(drafts=False).all()]
-    return portability_warnings(f for f, _ in claims) + source_warnings(
+    return portability_warnings(dict.fromkeys(files)) + source_warnings(
         sources, site.settings.content_dir
     )

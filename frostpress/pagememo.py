@@ -54,9 +54,13 @@ def _encode(value: Any) -> Any:
     raise TypeError(f"{type(value).__name__} not representable")
 
 
+#: What JSON gives back as it was given (no call of _decode needed: most of a record).
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+
+
 def _decode(value: Any) -> Any:
     if isinstance(value, list):
-        return [_decode(v) for v in value]
+        return [v if type(v) in _PLAIN else _decode(v) for v in value]
     if isinstance(value, dict):
         if "$datetime" in value:
             return datetime.datetime.fromisoformat(value["$datetime"])
@@ -64,7 +68,7 @@ def _decode(value: Any) -> Any:
             return datetime.date.fromisoformat(value["$date"])
         if "$tuple" in value:
             return tuple(_decode(v) for v in value["$tuple"])
-        return {k: _decode(v) for k, v in value.items()}
+        return {k: v if type(v) in _PLAIN else _decode(v) for k, v in value.items()}
     return value
 
 

@@ -157,13 +157,18 @@ def plan_entries(app: Flask) -> tuple[list[Entry], list[str]]:
     return entries, warnings
 
 
-def page_sources(app: Flask) -> dict[str, Page]:
-    """Output file -> the page it is rendered from (for reports located at the source)."""
+def page_sources(app: Flask, entries: list[Entry] | None = None) -> dict[str, Page]:
+    """Output file -> the page it is rendered from (for reports located at the source), from
+    a freeze plan's ``entries`` when there is one."""
     pages = get_site(app).pageset(drafts=False)
-    tasks: list[Task] = [("pages.page", {"slug": p.slug}) for p in pages.pages]
+    if entries is None:
+        tasks: list[Task] = [("pages.page", {"slug": p.slug}) for p in pages.pages]
+        urls = task_urls(app, tasks)
+        entries = [Entry(e, v, u, url_file(u)) for (e, v), u in zip(tasks, urls, strict=True)]
     out = {
-        url_file(url): pages.by_slug[values["slug"]]
-        for url, (_, values) in zip(task_urls(app, tasks), tasks, strict=True)
+        e.file: pages.by_slug[e.values["slug"]]
+        for e in entries
+        if e.endpoint == "pages.page" and e.values.get("slug") in pages.by_slug
     }
     if pages.home is not None:
         out["index.html"] = pages.home
