@@ -110,7 +110,10 @@ def content_policy(site: Site) -> tuple[str, list[str]]:
     needs = Needs()
     blocked: list[str] = []
     record = current_record()
-    for page in site.pageset().all():
+    memo = _findings_memo()
+    known = len(memo)
+    pages = site.pageset().all()
+    for page in pages:
         if record is not None:
             record.bodies.add(page.slug)
         if not page.may_need_policy:  # known when the page was read: no second read
@@ -122,6 +125,8 @@ def content_policy(site: Site) -> tuple[str, list[str]]:
             text = read_text(page.source)
             line = source_line(text, finding.snippet) or page.body_line
             blocked.append(f"{display_path(page.source)}:{line}: {blocked_message(finding)}")
+    if len(memo) != known:  # pages scanned now: the next process reads them all at once
+        _save_findings(site, memo, pages)
     return policy(needs), list(dict.fromkeys(blocked))
 
 
@@ -173,8 +178,43 @@ def _findings_key(page: Page) -> tuple[str, str]:
 
 
 def _findings_memo() -> dict[tuple[str, str], list[Finding]]:
-    found: dict[tuple[str, str], list[Finding]] = current_app.extensions.setdefault(_FINDINGS, {})
+    """The findings of the pages by (path, source digest), loaded on first use from the
+    disk cache's one file of the findings of the pages last scanned (one read, where each
+    page's own entry would be one file and one reading of its source to key it)."""
+    found: dict[tuple[str, str], list[Finding]] | None = current_app.extensions.get(_FINDINGS)
+    if found is None:
+        found = current_app.extensions[_FINDINGS] = _load_findings(get_site())
     return found
+
+
+def _findings_file(site: Site) -> str:
+    """The disk cache's key of the findings of the pages last scanned (by the scanner's code
+    and the Markdown settings: a rendering depends on them, its source and its path)."""
+    key = f"{_scanner_digest()}\0{site.renderer.fingerprint}".encode()
+    return "csp-findings-all-" + hashlib.blake2b(key, digest_size=16).hexdigest()
+
+
+def _load_findings(site: Site) -> dict[tuple[str, str], list[Finding]]:
+    data = site.cache.get(_findings_file(site))
+    try:
+        stored = json.loads(data) if data is not None else {}
+        return {
+            (rel, digest): [Finding(*fields) for fields in found]
+            for rel, digest, found in stored.get("pages", [])
+        }
+    except (ValueError, TypeError, AttributeError):
+        return {}  # written by something else: each page's own entry is read instead
+
+
+def _save_findings(
+    site: Site, memo: dict[tuple[str, str], list[Finding]], pages: list[Page]
+) -> None:
+    rows = []
+    for page in pages:
+        found = memo.get(_findings_key(page))
+        if found is not None:
+            rows.append([page.rel, page.digest, [dataclasses.astuple(f) for f in found]])
+    site.cache.put(_findings_file(site), json.dumps({"pages": rows}).encode())
 
 
 def unscanned(site: Site) -> int:

@@ -14,6 +14,7 @@ import os
 import queue
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -177,8 +178,9 @@ class Freeze:
         if not self._parallel(todo):
             return
         worker = BodyWorker(self.app, pages)
-        for _ in _in_processes(worker, list(_chunks(todo, self.jobs)), self.jobs):
-            pass
+        with _processes(worker, list(_chunks(todo, self.jobs)), self.jobs) as results:
+            for _ in results:
+                pass
 
     def plan(self) -> Plan:
         """Every URL and its file, and which previous files can be kept as they are."""
@@ -194,23 +196,25 @@ class Freeze:
         return plan
 
     def render(self, plan: Plan) -> _Rendered:
-        """Keep the unchanged files, render the others (in worker processes when it pays)."""
-        for i in plan.kept:
-            self.output.keep(plan.entries[i].file)
-        self.report.skipped = len(plan.kept)
-        done = _Rendered()
-        total, count = len(plan.entries), len(plan.kept)
+        """Keep the unchanged files, render the others (in worker processes when it pays:
+        they start first, and the unchanged files are kept while they render)."""
         worker = Worker(self.app, plan, self.output, self.check_links is not None)
-        for res in self._results(worker, plan.render):
-            self.report.written += res.rendered
-            done.deps.update(res.deps)
-            done.links.update(res.links)
-            done.warned.update(res.warned)
-            done.errors += res.errors
-            done.warnings += res.warnings
-            count += res.count
-            if self.progress is not None:
-                self.progress(count, total)
+        done = _Rendered()
+        with self._rendering(worker, plan.render) as results:
+            for i in plan.kept:
+                self.output.keep(plan.entries[i].file)
+            self.report.skipped = len(plan.kept)
+            total, count = len(plan.entries), len(plan.kept)
+            for res in results:
+                self.report.written += res.rendered
+                done.deps.update(res.deps)
+                done.links.update(res.links)
+                done.warned.update(res.warned)
+                done.errors += res.errors
+                done.warnings += res.warnings
+                count += res.count
+                if self.progress is not None:
+                    self.progress(count, total)
         for message in dict.fromkeys(done.warnings):
             log.warning("%s", message)
         if done.errors:
@@ -264,14 +268,18 @@ class Freeze:
         fork = "fork" in multiprocessing.get_all_start_methods()
         return self.jobs > 1 and len(todo) >= 64 and fork
 
-    def _results(self, worker: Worker, todo: list[int]) -> Iterator[ChunkResult]:
+    @contextmanager
+    def _rendering(self, worker: Worker, todo: list[int]) -> Iterator[Iterator[ChunkResult]]:
+        """The results of rendering ``todo``: worker processes (when it pays) start on
+        entering; in this process, each chunk is rendered as its result is taken."""
         use_pool = self._parallel(todo)
         self.report.jobs = self.jobs if use_pool else 1
         chunks = list(_chunks(todo, self.report.jobs))
         if not use_pool:
-            yield from (worker.render(chunk) for chunk in chunks)
+            yield (worker.render(chunk) for chunk in chunks)
             return
-        yield from _in_processes(worker, chunks, self.jobs)
+        with _processes(worker, chunks, self.jobs) as results:
+            yield results
 
 
 def _chunks(todo: list[int], jobs: int) -> Iterator[list[int]]:
@@ -289,10 +297,13 @@ def _serve(worker: Worker | BodyWorker, tasks: Any, results: Any) -> None:
             results.put(ChunkResult(len(chunk), errors=[ContentError("<render>", repr(exc))]))
 
 
-def _in_processes(
+@contextmanager
+def _processes(
     worker: Worker | BodyWorker, chunks: list[list[int]], jobs: int
-) -> Iterator[ChunkResult]:
-    """Render ``chunks`` in ``jobs`` forked processes, each given the worker as it starts."""
+) -> Iterator[Iterator[ChunkResult]]:
+    """Render ``chunks`` in ``jobs`` forked processes, each given the worker as it starts:
+    they start, and are given every chunk, on entering; the results come as the iterator
+    given is read; the processes are stopped on leaving, whether or not all were read."""
     ctx = multiprocessing.get_context("fork")
     tasks, results = ctx.Queue(), ctx.Queue()
     procs = [ctx.Process(target=_serve, args=(worker, tasks, results)) for _ in range(jobs)]
@@ -304,8 +315,7 @@ def _in_processes(
             tasks.put(chunk)
         for _ in procs:
             tasks.put(None)
-        for _ in chunks:
-            yield _next_result(results, procs)
+        yield (_next_result(results, procs) for _ in chunks)
     finally:
         for proc in procs:
             if proc.is_alive():

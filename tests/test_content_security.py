@@ -180,3 +180,37 @@ def test_a_new_process_scans_no_body_again(tmp_path: Path, monkeypatch: pytest.M
         policy, _ = deploy.content_policy(get_site(app))
     assert "style-src-attr 'unsafe-inline'" in policy
     assert scanned == ['<p style="color: red">Red.</p>'], "only the edited page is scanned"
+
+
+def test_a_new_freeze_scans_only_the_edited_page_and_reads_the_others_at_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The findings of every page scanned are kept in one cache file: the next process scans
+    only what changed, opens no other page's own entry, and its policy follows the edits."""
+    from frostpress import freeze_site
+
+    pages = {f"p{i}.md": f'title: P{i}\n\n<p style="color: teal">Teal {i}.</p>\n' for i in range(6)}
+    root = write_site(tmp_path / "proj", pages)
+    freeze_site(create_app(root, SITE_URL="https://example.org/"), jobs=1)
+    assert "style-src-attr 'unsafe-inline'" in policy_of(root / "site")
+
+    (root / "content" / "p3.md").write_text('title: P3\n\n<p style="color: red">Red.</p>\n')
+    scanned: list[str] = []
+    real_scan = csp.scan
+    monkeypatch.setattr(deploy, "scan", lambda html: scanned.append(html) or real_scan(html))
+    app = create_app(root, SITE_URL="https://example.org/")
+    read: list[str] = []
+    cache = get_site(app).cache
+    real_get = cache.get
+    monkeypatch.setattr(cache, "get", lambda key: read.append(key) or real_get(key))
+    freeze_site(app, jobs=1)
+    assert scanned == ['<p style="color: red">Red.</p>']
+    own = [k for k in read if k.startswith("csp-findings-") and "-all-" not in k]
+    assert len(own) == 1  # the edited page's, not found: it was scanned
+    assert sum(k.startswith("csp-findings-all-") for k in read) == 1
+    assert "style-src-attr 'unsafe-inline'" in policy_of(root / "site")
+
+    for i in range(6):  # no page needs the inline styles any more
+        (root / "content" / f"p{i}.md").write_text(f'title: P{i}\n\n<p title="{i}">Plain.</p>\n')
+    freeze_site(create_app(root, SITE_URL="https://example.org/"), jobs=1)
+    assert "style-src-attr" not in policy_of(root / "site")
