@@ -58,6 +58,8 @@ class LinkChecker:
         self.timeout = timeout
         self.workers = workers
         self.findings: list[Finding] = []
+        #: Where (file, line) the last report located each broken link, by (output file, link).
+        self.located: dict[tuple[str, str], tuple[str, int]] = {}
         self._texts: dict[Path, str] = {}
         self._paths: dict[Path, str] = {}
 
@@ -66,12 +68,18 @@ class LinkChecker:
         return [f.message() for f in self.findings]
 
     def report(
-        self, problems: list[LinkProblem], site: Site, sources: dict[str, Page] | None = None
+        self,
+        problems: list[LinkProblem],
+        site: Site,
+        sources: dict[str, Page] | None = None,
+        known: dict[tuple[str, str], tuple[str, int]] | None = None,
     ) -> list[str]:
         """Messages for problems found elsewhere (by the freeze's workers), ``sources`` the
-        page of each output file when the caller knows them; kept for the summary."""
+        page of each output file when the caller knows them, ``known`` where the links of
+        unchanged files were located before, by (output file, link); kept for the summary,
+        and where each link is (``located``) for the next build."""
         rows = [(p.page_file, p.target, p.reason, p.suggestion) for p in problems]
-        self.findings = self._locate_all(rows, site, sources)
+        self.findings = self._locate_all(rows, site, sources, known)
         return [f.message() for f in self.findings]
 
     def check(self, root: Path, site: Site) -> list[Finding]:
@@ -87,14 +95,20 @@ class LinkChecker:
         problems: list[tuple[str, str, str, str | None]],
         site: Site,
         sources: dict[str, Page] | None = None,
+        known: dict[tuple[str, str], tuple[str, int]] | None = None,
     ) -> list[Finding]:
         base = site.settings.base_path
         if sources is None:
             sources = page_sources(self.app) if problems else {}
         templates = _template_files(site) if problems else []
         found: dict[tuple[str, str, str], Finding] = {}
+        self.located = {}
         for page_file, target, reason, suggestion in problems:
-            where = self._locate(page_file, target, sources, templates, site)
+            place = (known or {}).get((page_file, target))
+            if place is None:
+                place = self._locate(page_file, target, sources, templates, site)
+            self.located[page_file, target] = place
+            where = self._where(place)
             shown = output_url(suggestion, base) if suggestion else None
             finding = Finding(where, target, reason, shown)
             found.setdefault((where, target, reason), finding)
@@ -121,24 +135,26 @@ class LinkChecker:
 
     def _locate(
         self, page_file: str, url: str, sources: dict[str, Page], templates: list[Path], site: Site
-    ) -> str:
+    ) -> tuple[str, int]:
+        """The file (absolute) and line (0: none) where ``url`` of ``page_file`` is written."""
         base = site.settings.base_path
         page = sources.get(page_file)
         if page is not None:
             line = source_line(self._text(page.source), url, base, loose=True)
             if line is not None:
-                return f"{self._shown(page.source)}:{line}"
+                return str(page.source), line
         for template in templates:
             line = source_line(self._text(template), url, base)
             if line is not None:
-                return f"{self._shown(template)}:{line}"
-        return display_path(site.settings.output_dir / page_file)
+                return str(template), line
+        return str(site.settings.output_dir / page_file), 0
 
-    def _shown(self, path: Path) -> str:
+    def _where(self, place: tuple[str, int]) -> str:
+        path = Path(place[0])
         shown = self._paths.get(path)
         if shown is None:
             shown = self._paths[path] = display_path(path)
-        return shown
+        return f"{shown}:{place[1]}" if place[1] else shown
 
     def summary(self, limit: int = 20) -> list[str]:
         """One line per broken target, the most linked first; past ``limit``, one line counts

@@ -40,8 +40,14 @@ Progress = Callable[[int, int], None]
 class LinkReporter(Protocol):
     """Turns link problems into messages that name the sources (checking.LinkChecker)."""
 
+    located: dict[tuple[str, str], tuple[str, int]]  # where (file, line) each link was found
+
     def report(
-        self, problems: list[LinkProblem], site: Site, sources: dict[str, Page] | None = None
+        self,
+        problems: list[LinkProblem],
+        site: Site,
+        sources: dict[str, Page] | None = None,
+        known: dict[tuple[str, str], tuple[str, int]] | None = None,
     ) -> list[str]: ...
 
 
@@ -84,6 +90,8 @@ class _Rendered:
     warned: set[str] = field(default_factory=set)
     errors: list[ContentError] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    #: Where each broken link of each output file is written (for the next build's report).
+    located: dict[str, dict[str, list[str | int]]] = field(default_factory=dict)
 
 
 def manifest_path(site: Site, dest: Path) -> Path:
@@ -226,14 +234,20 @@ class Freeze:
         if self.check_links is None:
             return
         file_of = {e.url: e.file for e in plan.entries}
+        known: dict[tuple[str, str], tuple[str, int]] = {}  # kept files: sources unchanged
         for url, old in plan.previous.items():
             if url not in done.links and url in file_of and "links" in old:
                 done.links[url] = LinkSummary.from_json(old["links"])
+                for link, place in dict(old.get("at") or {}).items():
+                    if isinstance(place, list) and len(place) == 2:
+                        known[file_of[url], link] = (str(place[0]), int(place[1]))
         summaries = {file_of[url]: s for url, s in done.links.items() if url in file_of}
         problems = problems_from(summaries, ids_reader(self.output.staging))
         sources = page_sources(self.app, plan.entries) if problems else {}
-        for message in self.check_links.report(problems, self.site, sources):
+        for message in self.check_links.report(problems, self.site, sources, known):
             log.warning("%s", message)
+        for (file, link), at in self.check_links.located.items():
+            done.located.setdefault(file, {})[link] = list(at)  # as JSON gives it back
 
     def write_manifest(self, plan: Plan, done: _Rendered) -> Path:
         """What each skippable file was made from, for the next build (written beside the
@@ -242,7 +256,11 @@ class Freeze:
         kept = {plan.entries[i].url for i in plan.kept}
         for entry in plan.entries:
             if entry.url in kept:  # the same file, from the same inputs: the same entry
-                entries[entry.url] = plan.previous[entry.url]
+                item = plan.previous[entry.url]
+                at = done.located.get(entry.file, {})
+                if "links" in item and item.get("at") != at:  # a link broke or was mended
+                    item = dict(item, at=at)
+                entries[entry.url] = item
                 continue
             deps = done.deps.get(entry.url, plan.previous.get(entry.url, {}).get("deps"))
             path = self.output.staging / entry.file
@@ -255,6 +273,7 @@ class Freeze:
             item.update(size=st.st_size, mtime_ns=st.st_mtime_ns)
             if entry.url in done.links:
                 item["links"] = done.links[entry.url].to_json()
+                item["at"] = done.located.get(entry.file, {})
             entries[entry.url] = item
         self.manifest_file.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.manifest_file.with_suffix(".tmp")

@@ -41,3 +41,30 @@ def test_freeze_check_and_incremental_freeze_agree(tmp_path: Path) -> None:
     two.write_text(two.read_text().replace("01-one.md#missing", "01-one.md#here"))
     fixed = run_build(root, "freeze", "--jobs", "2")
     assert warnings_of(fixed.stderr) == found[:3]
+
+
+def test_kept_pages_keep_where_their_broken_links_are(tmp_path: Path) -> None:
+    """A freeze that keeps a page reports its broken links at the same file and line as the
+    freeze that rendered it (without reading its source again), shown from the folder the
+    freeze runs in; an edited page's are found again at their new lines."""
+    import subprocess
+    import sys
+
+    root = write_site(tmp_path / "proj", PAGES)
+    found = warnings_of(run_build(root, "freeze", "--jobs", "1").stderr)
+    one = root / "content" / "01-a" / "01-one.md"
+    assert any(w.startswith("warning: content/01-a/01-one.md:6: ") for w in found), found
+    one.write_text(one.read_text().replace("## Here\n", "## Here\n\nTwo more\nlines.\n"))
+    again = warnings_of(run_build(root, "freeze", "--jobs", "1", process=True).stderr)
+    moved = [w.replace("01-one.md:6:", "01-one.md:9:") for w in found]
+    assert again == sorted(moved)
+    elsewhere = subprocess.run(
+        [sys.executable, str(root / "build.py"), "freeze", "--jobs", "1"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert " 0 unchanged" not in elsewhere.stdout  # the pages were kept, not rendered
+    shown = [w.replace("warning: ", "warning: proj/", 1) for w in again]
+    assert warnings_of(elsewhere.stderr) == shown
