@@ -61,7 +61,7 @@ class LinkChecker:
         #: Where (file, line) the last report located each broken link, by (output file, link).
         self.located: dict[tuple[str, str], tuple[str, int]] = {}
         self._texts: dict[Path, str] = {}
-        self._paths: dict[Path, str] = {}
+        self._paths: dict[str, str] = {}
 
     def __call__(self, root: Path, site: Site) -> list[str]:
         self.findings = self.check(root, site)
@@ -150,10 +150,9 @@ class LinkChecker:
         return str(site.settings.output_dir / page_file), 0
 
     def _where(self, place: tuple[str, int]) -> str:
-        path = Path(place[0])
-        shown = self._paths.get(path)
+        shown = self._paths.get(place[0])
         if shown is None:
-            shown = self._paths[path] = display_path(path)
+            shown = self._paths[place[0]] = display_path(Path(place[0]))
         return f"{shown}:{place[1]}" if place[1] else shown
 
     def summary(self, limit: int = 20) -> list[str]:

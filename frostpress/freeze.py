@@ -24,7 +24,7 @@ from flask import Flask
 from frostpress import outdir
 from frostpress.advice import site_warnings
 from frostpress.errors import ContentError, ContentErrors
-from frostpress.links import LinkProblem, LinkSummary, ids_reader, problems_from
+from frostpress.links import LinkProblem, LinkSummary, Suggester, ids_reader, problems_from
 from frostpress.lock import build_lock
 from frostpress.logs import counting, log
 from frostpress.output import OutputWriter, guard_destination
@@ -242,12 +242,37 @@ class Freeze:
                     if isinstance(place, list) and len(place) == 2:
                         known[file_of[url], link] = (str(place[0]), int(place[1]))
         summaries = {file_of[url]: s for url, s in done.links.items() if url in file_of}
-        problems = problems_from(summaries, ids_reader(self.output.staging))
+        suggester = self._suggester(summaries)
+        known_hints = dict(suggester.memo)
+        problems = problems_from(summaries, ids_reader(self.output.staging), suggester)
+        if suggester.memo != known_hints:
+            self.site.cache.put(self._hints_key(summaries), json.dumps(suggester.memo).encode())
         sources = page_sources(self.app, plan.entries) if problems else {}
         for message in self.check_links.report(problems, self.site, sources, known):
             log.warning("%s", message)
         for (file, link), at in self.check_links.located.items():
             done.located.setdefault(file, {})[link] = list(at)  # as JSON gives it back
+
+    @staticmethod
+    def _hints_key(files: dict[str, LinkSummary]) -> str:
+        return "link-hints-" + Suggester.digest(files)
+
+    def _suggester(self, files: dict[str, LinkSummary]) -> Suggester:
+        """Close matches for missing pages among ``files``, with those an earlier build found
+        among the same files (from the disk cache)."""
+        data = self.site.cache.get(self._hints_key(files))
+        try:
+            known = json.loads(data) if data is not None else {}
+        except ValueError:
+            known = {}
+        if not isinstance(known, dict):
+            known = {}
+        hints = {
+            k: v
+            for k, v in known.items()
+            if isinstance(k, str) and (v is None or isinstance(v, str))
+        }
+        return Suggester(sorted(files), hints)
 
     def write_manifest(self, plan: Plan, done: _Rendered) -> Path:
         """What each skippable file was made from, for the next build (written beside the

@@ -5,6 +5,7 @@ links are checked only on request, with a timeout and a bounded number of thread
 from __future__ import annotations
 
 import difflib
+import hashlib
 import html
 import os
 import posixpath
@@ -263,12 +264,15 @@ def _resolve_one(url: str, page_file: str, files: set[str], base_path: str) -> _
 
 
 def problems_from(
-    summaries: dict[str, LinkSummary], ids_of: Callable[[str], set[str]]
+    summaries: dict[str, LinkSummary],
+    ids_of: Callable[[str], set[str]],
+    suggester: Suggester | None = None,
 ) -> list[LinkProblem]:
     """Every problem of a site from its files' summaries, each (file, link) once; anchors on
-    other files are checked against ``ids_of(file)``."""
+    other files are checked against ``ids_of(file)``; ``suggester``: one made of these
+    files, with the suggestions it already knows."""
     html_files = sorted(summaries)
-    suggester = Suggester(html_files)
+    suggester = suggester or Suggester(html_files)
     out: list[LinkProblem] = []
     for page_file in html_files:
         summary = summaries[page_file]
@@ -315,16 +319,27 @@ def check_tree(root: Path, base_path: str = "") -> list[LinkProblem]:
 
 
 class Suggester:
-    """Close matches among the site's pages for a missing page ("did you mean ...?")."""
+    """Close matches among the site's pages for a missing page ("did you mean ...?");
+    ``known``: suggestions made before among the same files (see :meth:`digest`)."""
 
-    def __init__(self, html_files: Iterable[str]) -> None:
+    def __init__(
+        self, html_files: Iterable[str], known: dict[str, str | None] | None = None
+    ) -> None:
         self.by_stem = {_stem(f): f for f in html_files}
         #: Candidates by first letter: a mistyped link rarely gets its first letter wrong,
         #: and comparing with a twenty-sixth of the pages keeps large sites fast.
         self.by_initial: dict[str, list[str]] = {}
         for stem in sorted(self.by_stem):
             self.by_initial.setdefault(stem[:1].lower(), []).append(stem)
-        self.memo: dict[str, str | None] = {}
+        self.memo: dict[str, str | None] = dict(known or {})
+
+    @staticmethod
+    def digest(html_files: Iterable[str]) -> str:
+        """What the suggestions among ``html_files`` depend on: the files' names."""
+        h = hashlib.blake2b(digest_size=16)
+        for name in sorted(html_files):
+            h.update(name.encode("utf-8", "surrogateescape") + b"\0")
+        return h.hexdigest()
 
     def suggest(self, target: str) -> str | None:
         stem = _stem(target)

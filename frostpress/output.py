@@ -78,7 +78,7 @@ class OutputWriter:
     def previous(self, rel: str) -> os.stat_result | None:
         """The previous build's file ``rel`` (its stat), or None."""
         try:
-            return (self.dest / rel).stat()
+            return os.stat(os.path.join(self.dest, rel))  # once per planned file: no Path made
         except OSError:
             return None
 

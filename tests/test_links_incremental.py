@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from conftest import run_build, write_site
 
 PAGES = {
@@ -68,3 +69,45 @@ def test_kept_pages_keep_where_their_broken_links_are(tmp_path: Path) -> None:
     assert " 0 unchanged" not in elsewhere.stdout  # the pages were kept, not rendered
     shown = [w.replace("warning: ", "warning: proj/", 1) for w in again]
     assert warnings_of(elsewhere.stderr) == shown
+
+
+def test_suggestions_for_missing_pages_follow_the_pages_there_are(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ "Did you mean" is worked out once for a set of pages: a new freeze of the same pages
+    reuses it, a new page that matches better changes it."""
+    import difflib
+
+    from frostpress import create_app, freeze_site
+    from frostpress.checking import LinkChecker
+
+    pages = {
+        "databases.md": "title: Databases\n\nText.\n",
+        "p.md": "title: P\n\nSee [the database](/databse.html).\n",
+    }
+    root = write_site(tmp_path / "proj", pages)
+
+    def messages() -> list[str]:
+        app = create_app(root)
+        checker = LinkChecker(app)
+        freeze_site(app, jobs=1, check_links=checker)
+        return [f.message() for f in checker.findings]
+
+    monkeypatch.chdir(root)
+    first = messages()
+    assert first == [
+        "content/p.md:3: broken link to /databse.html (missing page; did you mean /databases.html?)"
+    ]
+    calls: list[str] = []
+    real = difflib.get_close_matches
+    monkeypatch.setattr(
+        difflib, "get_close_matches", lambda w, *a, **k: calls.append(w) or real(w, *a, **k)
+    )
+    (root / "content" / "p.md").write_text("title: P\n\nSee [the database](/databse.html) now.\n")
+    assert messages() == first
+    assert calls == []  # the same pages: the suggestion is known
+    (root / "content" / "database.md").write_text("title: Database\n\nOne.\n")
+    assert messages() == [
+        "content/p.md:3: broken link to /databse.html (missing page; did you mean /database.html?)"
+    ]
+    assert calls
