@@ -91,7 +91,7 @@ class _Rendered:
     errors: list[ContentError] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     #: Where each broken link of each output file is written (for the next build's report).
-    located: dict[str, dict[str, list[str | int]]] = field(default_factory=dict)
+    located: dict[str, dict[str, int | list[str | int]]] = field(default_factory=dict)
 
 
 def manifest_path(site: Site, dest: Path) -> Path:
@@ -234,13 +234,11 @@ class Freeze:
         if self.check_links is None:
             return
         file_of = {e.url: e.file for e in plan.entries}
-        known: dict[tuple[str, str], tuple[str, int]] = {}  # kept files: sources unchanged
+        kept: dict[str, Any] = {}  # file -> where its broken links were found (sources unchanged)
         for url, old in plan.previous.items():
             if url not in done.links and url in file_of and "links" in old:
                 done.links[url] = LinkSummary.from_json(old["links"])
-                for link, place in dict(old.get("at") or {}).items():
-                    if isinstance(place, list) and len(place) == 2:
-                        known[file_of[url], link] = (str(place[0]), int(place[1]))
+                kept[file_of[url]] = old.get("at")
         summaries = {file_of[url]: s for url, s in done.links.items() if url in file_of}
         suggester = self._suggester(summaries)
         known_hints = dict(suggester.memo)
@@ -248,10 +246,19 @@ class Freeze:
         if suggester.memo != known_hints:
             self.site.cache.put(self._hints_key(summaries), json.dumps(suggester.memo).encode())
         sources = page_sources(self.app, plan.entries) if problems else {}
+        known = {
+            (file, link): place
+            for file, at in kept.items()
+            for link, place in _places(at, sources.get(file)).items()
+        }
         for message in self.check_links.report(problems, self.site, sources, known):
             log.warning("%s", message)
-        for (file, link), at in self.check_links.located.items():
-            done.located.setdefault(file, {})[link] = list(at)  # as JSON gives it back
+        for (file, link), (path, line) in self.check_links.located.items():
+            page = sources.get(file)
+            # A line of the page's own source is kept as the line alone (most of them).
+            own = page is not None and path == str(page.source)
+            at: int | list[str | int] = line if own else [path, line]
+            done.located.setdefault(file, {})[link] = at
 
     @staticmethod
     def _hints_key(files: dict[str, LinkSummary]) -> str:
@@ -376,6 +383,18 @@ def _next_result(results: Any, procs: list[Any]) -> ChunkResult:
             if not any(p.is_alive() for p in procs):
                 stopped = "a worker process stopped before its pages were done"
                 raise ContentErrors([ContentError("<freeze>", stopped)]) from None
+
+
+def _places(at: Any, page: Page | None) -> dict[str, tuple[str, int]]:
+    """Where a kept file's broken links are, from its manifest entry: a line of its page's
+    source, or [file, line] (a template, or the output file itself with line 0)."""
+    out: dict[str, tuple[str, int]] = {}
+    for link, place in (at if isinstance(at, dict) else {}).items():
+        if isinstance(place, int) and page is not None:
+            out[link] = (str(page.source), place)
+        elif isinstance(place, list) and len(place) == 2 and isinstance(place[1], int):
+            out[link] = (str(place[0]), place[1])
+    return out
 
 
 def _unique(errors: list[ContentError]) -> list[ContentError]:
