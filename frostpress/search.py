@@ -53,6 +53,11 @@ MAX_POSITIONS = 64
 #: Words of a page in one fragment file: what one result fetches at most (about 8 KB).
 PART_WORDS = 1200
 
+#: Positions the title's words take before the page's first heading or text: the body's
+#: positions do not move when the title gets longer or shorter (a retitled page changes the
+#: shards of its title's words only). Words of a title longer than this share its last one.
+TITLE_SLOTS = 32
+
 #: Scripts written without spaces between words: indexed in pairs of characters.
 NO_SPACE_SCRIPTS = (
     "\u0e00-\u0eff"  # Thai, Lao
@@ -71,7 +76,7 @@ _HEADING = re.compile(r'<h([1-6])\b[^>]*\bid="([^"]*)"[^>]*>(.*?)</h\1\s*>', re.
 #: Weights of one word on one page, by where it occurs (see _Postings.weight).
 TITLE_WEIGHT, HEADING_WEIGHT, BODY_CAP = 30, 10, 8
 
-INDEX_VERSION = "2"
+INDEX_VERSION = "3"
 
 #: Where the disk cache keeps a shard's bytes: this, then the digest of the bytes.
 SHARD_PREFIX = "search-shard-"
@@ -170,7 +175,7 @@ def page_parts(title: str, sections: list[Section]) -> list[list[Piece]]:
     ``k * PART_WORDS`` to ``(k + 1) * PART_WORDS``, so that a result fetches the part of
     the page around its match only, and the script finds it from the position alone."""
     parts: dict[int, list[Piece]] = {0: []}
-    pos = len(tokens(title))
+    pos = TITLE_SLOTS  # the title's words are at 0 to TITLE_SLOTS - 1 (see page_words)
     for s in sections:
         head_pos = pos
         pos += len(tokens(s.heading))
@@ -233,10 +238,11 @@ def _body_weight(count: int) -> int:
     return min(BODY_CAP, round(2 * math.log2(1 + count)))
 
 
-def _positions(words: list[str]) -> dict[str, list[int]]:
-    """The positions of each word in ``words`` (in the order the words first occur)."""
+def _positions(words: list[str], start: int = 0) -> dict[str, list[int]]:
+    """The positions of each word in ``words``, the first at ``start`` (in the order the
+    words first occur)."""
     at: dict[str, list[int]] = {}
-    for i, word in enumerate(words):  # the one loop over every word of the page
+    for i, word in enumerate(words, start):  # the one loop over every word of the page
         found = at.get(word)
         if found is None:
             at[word] = [i]
@@ -271,20 +277,29 @@ PageWords = tuple[dict[str, list[int]], int]
 def page_words(title: str, sections: list[Section]) -> PageWords:
     """The words of one page, encoded for the index: word -> ``[weight, count, first
     position, gaps...]`` (its first MAX_POSITIONS positions). Positions count the title's
-    words, then each section's heading and text: the order in which the script counts them
-    in the page's fragments."""
+    words from 0, then each section's heading and text from TITLE_SLOTS on: the positions
+    the page's fragments give their pieces, which the script counts on from."""
     title_words = tokens(title)
     heading_words: list[str] = []
-    every = list(title_words)
+    body: list[str] = []
     for s in sections:
         heading = tokens(s.heading)
         heading_words += heading
-        every += heading
-        every += tokens(s.text)
+        body += heading
+        body += tokens(s.text)
+    positions: dict[str, list[int]] = {}
+    for i, word in enumerate(title_words):
+        positions.setdefault(word, []).append(min(i, TITLE_SLOTS - 1))
+    for word, at in _positions(body, TITLE_SLOTS).items():
+        found = positions.get(word)
+        if found is None:
+            positions[word] = at
+        else:
+            found += at
     in_title = Counter(title_words)
     in_headings = Counter(heading_words)
     out: dict[str, list[int]] = {}
-    for word, at in _positions(every).items():
+    for word, at in positions.items():
         title_hits = in_title.get(word, 0)
         headings = in_headings.get(word, 0)
         weight = word_weight(title_hits > 0, headings, len(at) - title_hits - headings)
@@ -293,7 +308,7 @@ def page_words(title: str, sections: list[Section]) -> PageWords:
             continue
         at = at[:MAX_POSITIONS]
         out[word] = [weight, len(at), at[0], *[b - a for a, b in pairwise(at)]]
-    return out, len(every)
+    return out, TITLE_SLOTS + len(body)
 
 
 def build_index(pages: Iterable[tuple[str, list[Section]]]) -> SearchIndex:

@@ -83,6 +83,7 @@ def test_sections_split_at_headings_with_ids() -> None:
 
 def test_long_pages_are_cut_into_parts_by_position(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(search, "PART_WORDS", 4)
+    monkeypatch.setattr(search, "TITLE_SLOTS", 1)  # the body from position 1
     sections = [Section("", "", "a b, c."), Section("s", "Head one", "d e f g h")]
     # positions: title 0, a 1, b 2, c 3, head 4, one 5, d 6, e 7, f 8, g 9, h 10
     assert page_parts("Title", sections) == [
@@ -128,10 +129,30 @@ def test_titles_rank_above_headings_above_body() -> None:
 
 def test_positions_count_title_then_headings_and_text() -> None:
     index = build_index([("Big page", [Section("", "", "one two"), Section("s", "Three", "four")])])
+    slots = search.TITLE_SLOTS
     assert lookup(index, "big")[0][1] == [0]
-    assert lookup(index, "two")[0][1] == [3]
-    assert lookup(index, "three")[0][1] == [4]
-    assert lookup(index, "four")[0][1] == [5]
+    assert lookup(index, "page")[0][1] == [1]
+    assert lookup(index, "one")[0][1] == [slots]
+    assert lookup(index, "two")[0][1] == [slots + 1]
+    assert lookup(index, "three")[0][1] == [slots + 2]
+    assert lookup(index, "four")[0][1] == [slots + 3]
+    parts = page_parts("Big page", [Section("", "", "one two"), Section("s", "Three", "four")])
+    assert [p.pos for p in parts[0]] == [slots, slots + 2]  # where the script counts from
+
+
+def test_a_new_title_moves_no_word_of_the_body() -> None:
+    """A retitled page changes the postings of its title's words only (so an edit of a
+    title writes again the few shards of those words, not every shard of the page's words);
+    a title longer than the slots kept for it moves nothing either."""
+    body = [Section("", "", "alpha beta gamma " * 20), Section("s", "Delta", "epsilon")]
+    before, _ = search.page_words("Old name", body)
+    long_title = " ".join(f"t{i}" for i in range(search.TITLE_SLOTS + 8))
+    for title in ("A much longer new name", long_title, ""):
+        after, _ = search.page_words(title, body)
+        for word in ("alpha", "beta", "gamma", "delta", "epsilon"):
+            assert after[word][1:] == before[word][1:], (title, word)
+    words, _ = search.page_words(long_title, body)
+    assert words["t0"][2] == 0 and words[f"t{search.TITLE_SLOTS + 7}"][2] == search.TITLE_SLOTS - 1
 
 
 def test_shards_are_cut_in_word_order(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -143,7 +164,7 @@ def test_shards_are_cut_in_word_order(monkeypatch: pytest.MonkeyPatch) -> None:
     assert len(firsts) > 10 and firsts == sorted(firsts)
     assert {name for _, name in meta["shards"]} == set(index.shards)
     for i in range(300):  # every word is in the shard the script looks in
-        assert lookup(index, f"word{i:03d}")[0][1] == [i + 1]
+        assert lookup(index, f"word{i:03d}")[0][1] == [i + search.TITLE_SLOTS]
 
 
 def test_a_new_word_changes_the_shards_around_it_only(monkeypatch: pytest.MonkeyPatch) -> None:
