@@ -240,11 +240,12 @@ class Freeze:
                 done.links[url] = LinkSummary.from_json(old["links"])
                 kept[file_of[url]] = old.get("at")
         summaries = {file_of[url]: s for url, s in done.links.items() if url in file_of}
-        suggester = self._suggester(summaries)
+        hints_key = "link-hints-" + Suggester.digest(summaries)
+        suggester = self._suggester(summaries, hints_key)
         known_hints = dict(suggester.memo)
         problems = problems_from(summaries, ids_reader(self.output.staging), suggester)
         if suggester.memo != known_hints:
-            self.site.cache.put(self._hints_key(summaries), json.dumps(suggester.memo).encode())
+            self.site.cache.put(hints_key, json.dumps(suggester.memo).encode())
         sources = page_sources(self.app, plan.entries) if problems else {}
         known = {
             (file, link): place
@@ -260,14 +261,10 @@ class Freeze:
             at: int | list[str | int] = line if own else [path, line]
             done.located.setdefault(file, {})[link] = at
 
-    @staticmethod
-    def _hints_key(files: dict[str, LinkSummary]) -> str:
-        return "link-hints-" + Suggester.digest(files)
-
-    def _suggester(self, files: dict[str, LinkSummary]) -> Suggester:
+    def _suggester(self, files: dict[str, LinkSummary], key: str) -> Suggester:
         """Close matches for missing pages among ``files``, with those an earlier build found
-        among the same files (from the disk cache)."""
-        data = self.site.cache.get(self._hints_key(files))
+        among the same files (from the disk cache, under ``key``)."""
+        data = self.site.cache.get(key)
         try:
             known = json.loads(data) if data is not None else {}
         except ValueError:
