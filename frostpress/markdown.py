@@ -211,12 +211,13 @@ class MarkdownRenderer:
         unsafe = tuple((_line_of(body, url), url) for url in links.unsafe)
         return Rendered(html, toc, html_to_text(html), unsafe)
 
-    def cache_key(self, body: str, rel: str) -> str:
+    def cache_key(self, rel: str, source: str, body_at: object) -> str:
+        """The key of the rendering of one body: these settings, the page's path, the digest
+        of its whole source file and where its body lies in it (``body_at``). The body is
+        made from those alone, so the key is known without reading the file again."""
         h = hashlib.blake2b(digest_size=20)
         h.update(self.fingerprint.encode())
-        h.update(rel.encode())
-        h.update(b"\0")
-        h.update(body.encode())
+        h.update(f"{rel}\0{source}\0{body_at!r}".encode())
         return h.hexdigest()
 
 

@@ -43,7 +43,7 @@ from frostpress.errors import ContentError
 from frostpress.markdown import html_to_text
 from frostpress.pages import Page
 from frostpress.serving_language import current_language, language_pages, site_languages_of
-from frostpress.shards import Encoded, Shard, cut_shards, patch_shards, shard_name, utf16_key
+from frostpress.shards import Encoded, cut_shards, patch_shards, utf16_key
 from frostpress.site import Site, current_record, get_site, register_generator
 from frostpress.views import page_url
 
@@ -354,9 +354,7 @@ def index_shards(words: dict[str, array[int]]) -> Iterator[tuple[str, str, bytes
     """(first word, name, JSON) of each shard, in order; ``words`` is emptied on the way,
     so that the postings of a shard written are not held while the next is made."""
     ordered = sorted(words, key=utf16_key)
-    for chunk in cut_shards((word, words.pop(word).tolist()) for word in ordered):
-        first = next(iter(chunk))
-        yield first, shard_name(first), _dumps(chunk)
+    yield from cut_shards((word, words.pop(word).tolist()) for word in ordered)
 
 
 def index_meta(firsts: list[list[str]], parts: list[int]) -> bytes:
@@ -538,9 +536,9 @@ def _patched(site: Site, pages: list[Page]) -> IndexSummary | None:
         return None
     shards: dict[str, str] = {}
     new_firsts: list[list[str]] = []
-    for first, name, words in patched:
+    for first, name, data in patched:
         new_firsts.append([first, name])
-        shards[name] = prev.shards[name] if words is None else _keep_shard(site, _dumps(words), {})
+        shards[name] = prev.shards[name] if data is None else _keep_shard(site, data, {})
     parts = list(prev.parts)
     for i, count in counts.items():
         parts[i] = part_count(count)
@@ -567,12 +565,11 @@ def _changes(
     return changes, counts
 
 
-def _cached_shard(site: Site, index: IndexSummary, name: str) -> Shard:
+def _cached_shard(site: Site, index: IndexSummary, name: str) -> bytes:
     data = site.cache.get(SHARD_PREFIX + index.shards[name])
     if data is None:
         raise _Gone
-    found: Shard = json.loads(data)
-    return found
+    return data
 
 
 def shard_bytes(site: Site, store: _Store, pages: list[Page], name: str) -> bytes | None:
@@ -614,12 +611,7 @@ def cached_page_words(site: Site, page: Page, failed: list[str]) -> PageWords:
 def _page_words(site: Site, page: Page, failed: list[str], keys: list[str]) -> PageWords:
     """``cached_page_words``, appending to ``keys`` the key the words are cached under
     ('' when the page cannot be rendered)."""
-    try:
-        key = _words_key(site, page)
-    except ContentError:  # reported when the page itself is rendered
-        failed.append(page.slug)
-        keys.append("")
-        return page_words(page.title, [])
+    key = _words_key(site, page)
     data = site.cache.get(key)
     if data is not None:
         found, count = json.loads(data)

@@ -201,14 +201,13 @@ class Site:
     def body_key(self, page: Page) -> str:
         """The key of the rendering of the page's body in the cache (nothing recorded).
 
-        The body is read and hashed once for each version of its source: the key is kept by
-        the source's digest (which the page was loaded with), so the many requests that use
-        one body (its page, its search words and parts, the policy scan) do not read the file
-        again."""
+        The key is made from the digest of the source the page was loaded with and where its
+        body lies in it, not from the body's text: no file is read again to know it (an
+        edit's freeze keys every page's search words by it)."""
         known = (page.rel, page.digest, page.body_offset, page.hidden_h1)
         key = self._keys.get(known)
         if key is None:
-            key = self.renderer.cache_key(page.read_body(), page.rel)
+            key = self.renderer.cache_key(page.rel, page.digest, known[2:])
             with self._lock:
                 if len(self._keys) > _KEYS_KEPT:
                     self._keys.clear()
@@ -216,13 +215,8 @@ class Site:
         return key
 
     def is_rendered(self, page: Page) -> bool:
-        """True when the disk cache holds the rendering of the page's body as it is now (a
-        page that cannot be read counts as rendered: rendering it reports why)."""
-        try:
-            key = self.body_key(page)
-        except ContentError:
-            return True
-        return self.cache.has(key)
+        """True when the disk cache holds the rendering of the page's body as it is now."""
+        return self.cache.has(self.body_key(page))
 
     def rendered(self, page: Page) -> Rendered:
         """The page body as HTML: from memory, from the disk cache, or rendered now."""

@@ -186,19 +186,18 @@ def _patched_shards(
     old: list[search.PageWords], new: list[search.PageWords]
 ) -> tuple[list[tuple[str, str, bytes]], int]:
     """The shards of ``new`` patched from those of ``old``, and how many old shards were read."""
-    before = {name: json.loads(data) for _, name, data in _full_shards(old)}
+    before = {name: data for _, name, data in _full_shards(old)}
     firsts = [(first, name) for first, name, _ in _full_shards(old)]
     changes = {i: (a[0], b[0]) for i, (a, b) in enumerate(zip(old, new, strict=True)) if a != b}
     read: list[str] = []
 
-    def load(name: str) -> shards.Shard:
+    def load(name: str) -> bytes:
         read.append(name)
-        return dict(before[name])
+        return before[name]
 
     out = []
     for first, name, found in shards.patch_shards(firsts, load, changes):
-        data = search._dumps(found if found is not None else before[name])
-        out.append((first, name, data))
+        out.append((first, name, found if found is not None else before[name]))
     return out, len(read)
 
 
@@ -352,3 +351,26 @@ def test_drafts_are_left_out_of_the_frozen_index(tmp_path: Path) -> None:
         "1-0.json",
         "2-0.json",
     ]
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        {"alpha": [0, 30, 1, 32], "beta": [0, 8, 2, 40, 3, 1, 8, 1, 45]},
+        {"naïve": [2, 8, 1, 33], "日本": [0, 30, 1, 0], "x\u0301": [4, 8, 1, 99]},
+        {
+            'a"b': [0, 1, 1, 2],
+            "c\\d": [1, 1, 1, 3],
+            "<e>&": [2, 1, 1, 4],
+            "f\x01\u2028": [3, 1, 1, 5],
+        },
+    ],
+)
+def test_a_shard_is_written_as_json_and_read_back_word_by_word(words: dict[str, list[int]]) -> None:
+    """A shard's bytes are what the JSON encoder writes (with <, > and & escaped), whatever
+    its words hold, and splitting them into entries gives back every word and its postings."""
+    ((first, _, data),) = shards.cut_shards(words.items())
+    assert data == search._dumps(words) and json.loads(data) == words
+    assert first == next(iter(words))
+    back = {word: json.loads(b"[" + raw + b"]") for word, _, raw in shards.shard_entries(data)}
+    assert back == words
