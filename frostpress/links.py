@@ -44,12 +44,15 @@ class ParsedPage:
     ids: set[str]
 
 
-#: Comments, and the contents of script and style elements (their opening tag is kept).
-_HIDDEN = re.compile(r"<!--.*?-->|(<(script|style)\b[^>]*>).*?</\2\s*>", re.S | re.I)
+#: Comments, and the contents of script and style elements (their opening tag is kept,
+#: without its "<": see _keep_tag). The "<" comes first: only there are the rest tried.
+_HIDDEN = re.compile(r"<(?:!--.*?-->|((script|style)\b[^>]*>).*?</\2\s*>)", re.S | re.I)
 #: A start tag, its attributes' quoted values allowed to hold '>'.
 _TAG = re.compile(
     r"""<([a-zA-Z][^\s/>]*)((?:\s+[^\s"'>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?)*)\s*/?>"""
 )
+#: What urlsplit takes for a scheme: a letter, then letters, digits, "+", "-" or ".".
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 _ATTR = re.compile(r"""([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""")
 
 
@@ -60,23 +63,30 @@ def parse_html(text: str) -> ParsedPage:
     code sample, a comment or a script) is not taken for a link."""
     links: list[str] = []
     ids: set[str] = set()
-    text = _HIDDEN.sub(lambda m: m.group(1) or "", text)
+    text = _HIDDEN.sub(_keep_tag, text)
+    unescape = html.unescape
     for tag in _TAG.finditer(text):
-        if not tag.group(2):
+        attrs = tag.group(2)
+        if not attrs:
             continue
-        tag_name = tag.group(1).lower()
-        for attr in _ATTR.finditer(tag.group(2)):
-            raw = next((v for v in attr.group(2, 3, 4) if v is not None), None)
-            if raw is None:
+        for attr in _ATTR.finditer(attrs):
+            at = attr.lastindex  # the group of the value's quoting; 1: a name alone
+            if at is None or at == 1:
                 continue
-            name, value = attr.group(1).lower(), html.unescape(raw)
+            name, value = attr.group(1).lower(), unescape(attr.group(at))
             if name in _LINK_ATTRS:
                 links.append(value.strip())
             elif name == "srcset":
                 links += srcset_urls(value)
-            elif name == "id" or (name == "name" and tag_name == "a"):
+            elif name == "id" or (name == "name" and tag.group(1).lower() == "a"):
                 ids.add(value)
     return ParsedPage(links, ids)
+
+
+def _keep_tag(hidden: re.Match[str]) -> str:
+    """What stays of a comment (nothing) or of a script or style element (its start tag)."""
+    start = hidden.group(1)
+    return "<" + start if start else ""
 
 
 def links_in(text: str) -> list[str]:
@@ -230,8 +240,10 @@ def summarize(
             if not has_anchor(parsed.ids, url[1:]):
                 problems.append((url, "missing anchor", page_file))
             continue
-        # A site-absolute link resolves the same from every page; any other, from this one.
-        key = ("", url) if url.startswith("/") and not url.startswith("//") else (page_file, url)
+        # A site-absolute link, or one with a scheme (never internal), resolves the same from
+        # every page; any other, from this one.
+        anywhere = (url.startswith("/") and not url.startswith("//")) or _SCHEME.match(url)
+        key = ("", url) if anywhere else (page_file, url)
         if key not in memo:
             memo[key] = _resolve_one(url, page_file, files, base_path)
         found = memo[key]
