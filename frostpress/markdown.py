@@ -33,18 +33,17 @@ PAGE_LINK_RE = re.compile(r'(href|src)="frostpress-(page|root):([^"#]*)(#[^"]*)?
 
 @dataclass(frozen=True)
 class Rendered:
-    """A rendered body: HTML, the table of contents as (level, id, name) triples, and the
-    readable text (for the search index), made once when the body is rendered."""
+    """A rendered body: HTML and the table of contents as (level, id, name) triples, made
+    once when the body is rendered."""
 
     html: str
     toc: tuple[tuple[int, str, str], ...]
-    text: str
     #: Links of the Markdown whose URL scheme runs code (``javascript:``), as (line of the
     #: body, URL).
     unsafe_links: tuple[tuple[int, str], ...] = ()
 
     def to_json(self) -> bytes:
-        obj = {"html": self.html, "toc": self.toc, "text": self.text}
+        obj: dict[str, object] = {"html": self.html, "toc": self.toc}
         if self.unsafe_links:
             obj["unsafe"] = self.unsafe_links
         return json.dumps(obj).encode()
@@ -54,7 +53,7 @@ class Rendered:
         obj = json.loads(data)
         toc = tuple((int(a), str(b), str(c)) for a, b, c in obj["toc"])
         unsafe = tuple((int(a), str(b)) for a, b in obj.get("unsafe", ()))
-        return cls(obj["html"], toc, obj["text"], unsafe)
+        return cls(obj["html"], toc, unsafe)
 
 
 #: URL schemes that run code or show any document when followed, per attribute.
@@ -209,7 +208,7 @@ class MarkdownRenderer:
         html = inst.convert(body)
         toc = tuple(_flatten_toc(getattr(inst, "toc_tokens", [])))
         unsafe = tuple((_line_of(body, url), url) for url in links.unsafe)
-        return Rendered(html, toc, html_to_text(html), unsafe)
+        return Rendered(html, toc, unsafe)
 
     def cache_key(self, rel: str, source: str, body_at: object) -> str:
         """The key of the rendering of one body: these settings, the page's path, the digest

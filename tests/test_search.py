@@ -374,3 +374,30 @@ def test_a_shard_is_written_as_json_and_read_back_word_by_word(words: dict[str, 
     assert first == next(iter(words))
     back = {word: json.loads(b"[" + raw + b"]") for word, _, raw in shards.shard_entries(data)}
     assert back == words
+
+
+def _runs_of_word_characters(text: str) -> list[str]:
+    """The words of ``text`` by their definition: runs of letters, digits and marks."""
+    import unicodedata
+
+    words, run = [], ""
+    for c in text:
+        if c.isalnum() or unicodedata.category(c).startswith("M"):
+            run += c
+        elif run:
+            words.append(run)
+            run = ""
+    return [*words, run] if run else words
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_words_are_runs_of_letters_digits_and_marks_in_any_script(seed: int) -> None:
+    import random
+
+    rng = random.Random(seed)
+    alphabet = "aZ09_-. ,'\u00e9\u0301\u0915\u093e\u094d\u65e5\u672c\u0e01\u0e34\U0001f600\u00b2\n"
+    for _ in range(200):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randrange(40)))
+        assert search._word_pattern().findall(text) == _runs_of_word_characters(text), text
+        plain = text.encode("ascii", "ignore").decode()
+        assert search.tokens(plain) == [w.lower() for w in _runs_of_word_characters(plain)]
