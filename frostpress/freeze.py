@@ -135,6 +135,9 @@ class Freeze:
         # Only a folder Frostpress made is replaced (the manifest of an earlier build counts).
         outdir.check_destination(self.output.dest, known=self.manifest_file.exists())
         self.report = FreezeReport(destination=self.output.dest)
+        #: True once the build found the previous site to be its own, file for file: the
+        #: output folder is then left as it is (see render).
+        self.untouched = False
 
     def run(self) -> FreezeReport:
         """Build the whole site and swap it into place. Raises ContentErrors (every problem
@@ -151,11 +154,13 @@ class Freeze:
                 if folders_stamp(self.site) != folders:
                     changed = "changed while the site was being built; build again"
                     raise ContentErrors([ContentError("templates or static files", changed)])
-                self.output.carry(self.site.settings.keep_files)
+                if not self.untouched:
+                    self.output.carry(self.site.settings.keep_files)
                 tmp = self.write_manifest(plan, done)
-                # A crash after the swap must not trust the old manifest.
-                self.manifest_file.unlink(missing_ok=True)
-                self.output.swap()
+                if not self.untouched:
+                    # A crash after the swap must not trust the old manifest.
+                    self.manifest_file.unlink(missing_ok=True)
+                    self.output.swap()
                 os.replace(tmp, self.manifest_file)
             finally:
                 self.output.discard()
@@ -205,12 +210,15 @@ class Freeze:
 
     def render(self, plan: Plan) -> _Rendered:
         """Keep the unchanged files, render the others (in worker processes when it pays:
-        they start first, and the unchanged files are kept while they render)."""
+        they start first, and the unchanged files are kept while they render). When the
+        few files rendered here all come out as they were and the output folder holds the
+        planned files only, the previous site is this one: nothing is kept or swapped."""
         worker = Worker(self.app, plan, self.output, self.check_links is not None)
         done = _Rendered()
         with self._rendering(worker, plan.render) as results:
-            for i in plan.kept:
-                self.output.keep(plan.entries[i].file)
+            pooled = self.report.jobs > 1
+            if pooled:
+                self._keep(plan)
             self.report.skipped = len(plan.kept)
             total, count = len(plan.entries), len(plan.kept)
             for res in results:
@@ -227,7 +235,16 @@ class Freeze:
             log.warning("%s", message)
         if done.errors:
             raise ContentErrors(_unique(done.errors))
+        if not pooled:
+            files = {e.file for e in plan.entries}
+            self.untouched = self.output.unchanged(files, self.site.settings.keep_files)
+            if not self.untouched:
+                self._keep(plan)
         return done
+
+    def _keep(self, plan: Plan) -> None:
+        for i in plan.kept:
+            self.output.keep(plan.entries[i].file)
 
     def check(self, plan: Plan, done: _Rendered) -> None:
         """Check every link, anchor and asset; kept pages keep the links they had."""
@@ -243,7 +260,8 @@ class Freeze:
         hints_key = "link-hints-" + Suggester.digest(summaries)
         suggester = self._suggester(summaries, hints_key)
         known_hints = dict(suggester.memo)
-        problems = problems_from(summaries, ids_reader(self.output.staging), suggester)
+        built = self.output.dest if self.untouched else self.output.staging
+        problems = problems_from(summaries, ids_reader(built), suggester)
         if suggester.memo != known_hints:
             self.site.cache.put(hints_key, json.dumps(suggester.memo).encode())
         sources = page_sources(self.app, plan.entries) if problems else {}
@@ -292,7 +310,7 @@ class Freeze:
                 entries[entry.url] = item
                 continue
             deps = done.deps.get(entry.url, plan.previous.get(entry.url, {}).get("deps"))
-            path = self.output.staging / entry.file
+            path = (self.output.dest if self.untouched else self.output.staging) / entry.file
             if not entry.skippable or deps is None or entry.url in done.warned:
                 continue
             if not path.is_file():

@@ -170,17 +170,53 @@ def swap_into_place(staging: Path, dest: Path) -> list[str]:
     return [w for w in [discard(backup)] if w]
 
 
+def holds_exactly(dest: Path, files: set[str], carried: Iterable[str]) -> bool:
+    """True when ``dest`` is a marked output folder that holds ``files`` ('/'-separated),
+    each a plain file, and nothing else but the ``carried`` entries (which a build carries
+    over as they are): swapping in a staging folder of the same files would change nothing."""
+    if not _marked(dest):
+        return False
+    staging = staging_for(dest)
+    skipped = {MARKER, INNER_PREVIOUS, *carried}
+    if staging.parent == dest:
+        skipped.add(staging.name)
+    found = 0
+    folders = [("", str(dest))]
+    while folders:
+        prefix, folder = folders.pop()
+        try:
+            with os.scandir(folder) as it:
+                entries = list(it)
+        except OSError:
+            return False
+        if not entries and prefix:  # an empty folder, which a swap would drop
+            return False
+        for entry in entries:
+            rel = prefix + entry.name
+            if rel in skipped:
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                folders.append((rel + "/", entry.path))
+            elif rel in files and entry.is_file(follow_symlinks=False):
+                found += 1
+            else:
+                return False
+    return found == len(files)
+
+
+def _marked(dest: Path) -> bool:
+    """True when ``dest`` holds this version's marker."""
+    try:
+        return (dest / MARKER).read_text(encoding="utf-8") == MARKER_TEXT
+    except (OSError, UnicodeDecodeError):
+        return False
+
+
 def mark(staging: Path, dest: Path) -> None:
     """Put the marker in ``staging``: the previous one when unchanged (an unchanged site is
     then unchanged file for file, mtimes included)."""
-
-    previous = dest / MARKER
-    try:
-        same = previous.read_text(encoding="utf-8") == MARKER_TEXT
-    except (OSError, UnicodeDecodeError):
-        same = False
-    if same:
-        link_or_copy(previous, staging / MARKER)
+    if _marked(dest):
+        link_or_copy(dest / MARKER, staging / MARKER)
     else:
         (staging / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
 

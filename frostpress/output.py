@@ -61,6 +61,8 @@ class OutputWriter:
         self.dest = dest
         self.staging = outdir.staging_for(dest)
         self._folders: set[str] = set()  # folders of the staging folder made so far
+        #: Whether a file got bytes other than the previous build's (see write).
+        self.changed = False
 
     def recover(self) -> None:
         """Undo what an interrupted build left behind: a stale staging folder, or a swap that
@@ -72,6 +74,7 @@ class OutputWriter:
         """Start an empty staging folder."""
         self.staging, messages = outdir.prepare_staging(self.dest)
         self._folders = set()
+        self.changed = False
         for message in messages:
             log.warning("%s", message)
 
@@ -97,9 +100,16 @@ class OutputWriter:
         if same:
             self.keep(rel)
             return
+        self.changed = True
         path = self.staging / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
+
+    def unchanged(self, files: set[str], carried: tuple[str, ...]) -> bool:
+        """True when nothing was written with new bytes and the output folder holds exactly
+        ``files`` (and the ``carried`` names): the previous site is then this build's, file
+        for file, and stays in place untouched (no file is linked into staging, no swap)."""
+        return not self.changed and outdir.holds_exactly(self.dest, files, carried)
 
     def carry(self, names: tuple[str, ...]) -> None:
         """Carry files a user keeps in the output on purpose (CNAME, .git, ...) into staging."""

@@ -85,6 +85,49 @@ def test_an_unchanged_site_is_skipped_whole(tmp_path: Path) -> None:
     assert rendered == static
 
 
+def inodes(folder: Path) -> dict[str, int]:
+    return {p.relative_to(folder).as_posix(): p.stat().st_ino for p in folder.rglob("*")}
+
+
+def test_an_unchanged_site_is_left_in_place_untouched(tmp_path: Path) -> None:
+    """With nothing changed, the output folder is not rebuilt: the same folder, the same
+    files; anything that differs from what the build makes still gets the whole swap."""
+    root = write_site(tmp_path / "proj", PAGES)
+    site = root / "site"
+    assert run_build(root, "freeze", "--jobs", "1").returncode == 0
+    (site / "CNAME").write_text("docs.example.org\n")  # kept in the output on purpose
+    assert run_build(root, "freeze", "--jobs", "1").returncode == 0
+    folder, files = site.stat().st_ino, inodes(site)
+    again = run_build(root, "freeze", "--jobs", "1")
+    assert again.returncode == 0, again.stderr
+    assert site.stat().st_ino == folder and inodes(site) == files
+    assert not list(tmp_path.glob("proj/.site*")) and (site / "CNAME").exists()
+    (site / "CNAME").unlink()
+    assert_same_as_clean_build(root)
+    # A stray file, a stray empty folder, a missing file: the site is built and swapped.
+    strays = {
+        "a stray file": lambda: (site / "notes.txt").write_text("mine"),
+        "an empty folder": lambda: (site / "empty").mkdir(),
+        "a missing file": lambda: next(site.glob("search/p/*.json")).unlink(),
+    }
+    for what, make in strays.items():
+        make()
+        result = run_build(root, "freeze", "--jobs", "1")
+        assert result.returncode == 0, (what, result.stderr)
+        assert site.stat().st_ino != folder, what
+        assert not (site / "notes.txt").exists() and not (site / "empty").exists(), what
+        assert_same_as_clean_build(root)
+        folder = site.stat().st_ino
+    # A static file that changed: its new bytes are swapped in.
+    (root / "static").mkdir(exist_ok=True)
+    (root / "static" / "extra.css").write_text("p { color: red }")
+    assert run_build(root, "freeze", "--jobs", "1").returncode == 0
+    (root / "static" / "extra.css").write_text("p { color: blue }")
+    assert run_build(root, "freeze", "--jobs", "1").returncode == 0
+    assert "blue" in (site / "static" / "extra.css").read_text()
+    assert_same_as_clean_build(root)
+
+
 def rendered_count(stdout: str) -> int:
     return int(stdout.split("(")[1].split(" rendered")[0])
 
