@@ -164,6 +164,7 @@ class Freeze:
                 os.replace(tmp, self.manifest_file)
             finally:
                 self.output.discard()
+            self.site.settle_page_memo()
         self.report.warnings = warnings.messages
         self.report.seconds = time.perf_counter() - started
         return self.report

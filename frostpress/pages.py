@@ -848,6 +848,29 @@ def _load_or_reuse(
     return page
 
 
+def settle_memo(memo: PageMemo) -> bool:
+    """Trust by their stat the sources of ``memo`` that were too fresh to be trusted when
+    they were read (a checkout or a copy makes every file fresh) and have settled since: each
+    is read and hashed again, as the next load would, and kept when its bytes are those its
+    page was made from. True when any was (the memo then needs saving)."""
+    settled = False
+    for path, page in memo.items():
+        if path in memo.stats:
+            continue
+        try:
+            before = stat_key(path.stat())
+            read_ns = time.time_ns()
+            if not trusted(before, read_ns) or source_digest(read_source(path)) != page.digest:
+                continue
+            after = stat_key(path.stat())
+        except (OSError, ContentError):
+            continue
+        if after == before:
+            memo.stats[path] = before
+            settled = memo.dirty = True
+    return settled
+
+
 def load_pageset(content_dir: Path, drafts: bool = True, memo: PageMemo | None = None) -> PageSet:
     """Read every source, collect every problem, and index the pages (drafts left out when
     ``drafts`` is False)."""

@@ -23,7 +23,7 @@ from frostpress.languages import build_site_pageset
 from frostpress.limits import bounded_render
 from frostpress.markdown import MarkdownRenderer, Rendered
 from frostpress.pagememo import load_memo, memo_file, save_memo
-from frostpress.pages import Page, PageMemo, PageSet, load_pages
+from frostpress.pages import Page, PageMemo, PageSet, load_pages, settle_memo
 
 #: A URL generator yields ``(endpoint, values)`` pairs, as Frozen-Flask's generators do.
 Generator = Callable[[], Iterable[tuple[str, dict[str, Any]]]]
@@ -172,6 +172,16 @@ class Site:
             due, self._memo_due = self._memo_due, None
             if due is not None:
                 save_memo(due[0], self.page_memo, due[1])
+
+    def settle_page_memo(self) -> None:
+        """Trust by their stat the sources that were too fresh to be trusted when the pages
+        were read and have settled since (see ``settle_memo``), and save the memo, so that the
+        next build reads none of them again (the freeze calls this once it is done)."""
+        with self._lock:
+            if not self.page_memo or not settle_memo(self.page_memo):
+                return
+            content = self.settings.content_dir.resolve()
+            save_memo(memo_file(self.settings.cache_dir, content), self.page_memo, content)
 
     def forget_pages(self) -> None:
         """Read every source again on next use, trusting no memo (``freeze --clean``)."""

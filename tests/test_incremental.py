@@ -8,6 +8,7 @@ import shutil
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import FSP, assert_same_as_clean_build, run_build, write_site
@@ -322,3 +323,46 @@ def test_an_edit_that_adds_a_shard_rewrites_no_other_shard(tmp_path: Path) -> No
     # The shard that gets the w07x150 edit and its neighbours may change; the rest stay.
     assert len(kept) >= len(old) - 3, (len(kept), len(old))
     assert_same_as_clean_build(root)
+
+
+def test_sources_fresh_from_a_checkout_are_trusted_once_they_settle(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Files just written (a checkout, a copy) are too fresh for the page memo to trust their
+    stat when a freeze reads them; once the freeze is done they have settled, and are read,
+    hashed and trusted then, so that the next freeze reads none of them. A file that changed
+    meanwhile is not trusted, and the next freeze shows its new text."""
+    import frostpress.pages as pages_module
+    import frostpress.site as site_module
+
+    root = write_site(tmp_path / "proj", CHAPTERS)
+    later = {"ns": 0}
+    real = time.time_ns
+    monkeypatch.setattr(pages_module.time, "time_ns", lambda: real() + later["ns"])
+    settle_memo = site_module.settle_memo
+
+    def settle_later(memo: Any) -> bool:  # the freeze ends 3 s after it read the sources
+        later["ns"] = 3_000_000_000
+        (root / "content" / "03-gamma" / "01-gamma1.md").write_text(
+            "title: Gamma 1\nsortorder: 301\n\nChanged while it was built.\n"
+        )
+        try:
+            return settle_memo(memo)
+        finally:
+            later["ns"] = 0
+
+    monkeypatch.setattr(site_module, "settle_memo", settle_later)
+    assert run_build(root, "freeze", "--jobs", "1").returncode == 0
+    monkeypatch.setattr(site_module, "settle_memo", settle_memo)
+    read: list[Path] = []
+    read_source = pages_module.read_source
+
+    def counted(path: Path) -> bytes:
+        read.append(path)
+        return read_source(path)
+
+    monkeypatch.setattr(pages_module, "read_source", counted)
+    again = run_build(root, "freeze", "--jobs", "1")
+    assert again.returncode == 0, again.stderr
+    assert {p.name for p in read} == {"01-gamma1.md"}  # read, and its body rendered
+    assert "Changed while it was built." in (root / "site" / "gamma" / "gamma1.html").read_text()
