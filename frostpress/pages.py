@@ -848,15 +848,17 @@ def _load_or_reuse(
     return page
 
 
-def settle_memo(memo: PageMemo) -> bool:
-    """Trust by their stat the sources of ``memo`` that were too fresh to be trusted when
-    they were read (a checkout or a copy makes every file fresh) and have settled since: each
-    is read and hashed again, as the next load would, and kept when its bytes are those its
-    page was made from. True when any was (the memo then needs saving)."""
-    settled = False
-    for path, page in memo.items():
-        if path in memo.stats:
-            continue
+def unsettled(memo: PageMemo) -> list[tuple[Path, Page]]:
+    """The sources of ``memo`` not trusted by their stat (too fresh when they were read)."""
+    return [(path, page) for path, page in memo.items() if path not in memo.stats]
+
+
+def settled_stats(entries: list[tuple[Path, Page]]) -> dict[Path, tuple[StatKey, str]]:
+    """The stat of each source of ``entries`` that has settled since it was read and still
+    holds the bytes its page was made from (with that digest): each is read and hashed
+    again, as the next load would, and its stat can be trusted from now on."""
+    found: dict[Path, tuple[StatKey, str]] = {}
+    for path, page in entries:
         try:
             before = stat_key(path.stat())
             read_ns = time.time_ns()
@@ -866,7 +868,22 @@ def settle_memo(memo: PageMemo) -> bool:
         except (OSError, ContentError):
             continue
         if after == before:
-            memo.stats[path] = before
+            found[path] = (before, page.digest)
+    return found
+
+
+def settle_memo(memo: PageMemo, found: dict[Path, tuple[StatKey, str]] | None = None) -> bool:
+    """Trust by their stat the sources of ``memo`` that were too fresh to be trusted when
+    they were read (a checkout or a copy makes every file fresh) and have settled since
+    (``found``: from ``settled_stats``, by default of every source not trusted yet). True
+    when any was: the memo then needs saving."""
+    if found is None:
+        found = settled_stats(unsettled(memo))
+    settled = False
+    for path, (key, digest) in found.items():
+        page = memo.get(path)
+        if page is not None and page.digest == digest and path not in memo.stats:
+            memo.stats[path] = key
             settled = memo.dirty = True
     return settled
 

@@ -407,6 +407,7 @@ def serve(app: Flask, host: str, port: int, fd: int, debug: bool) -> None:
     site = get_site(app)
     hub = ReloadHub()
     site.defer_memo_save = True  # written after a response (save_memo_after)
+    site.settle_in_background = True
     try:
         site.pageset()  # read the index up front: the first request is then quick
     except ContentErrors as exc:

@@ -23,7 +23,16 @@ from frostpress.languages import build_site_pageset
 from frostpress.limits import bounded_render
 from frostpress.markdown import MarkdownRenderer, Rendered
 from frostpress.pagememo import load_memo, memo_file, save_memo
-from frostpress.pages import Page, PageMemo, PageSet, load_pages, settle_memo
+from frostpress.pages import (
+    RACY_NS,
+    Page,
+    PageMemo,
+    PageSet,
+    load_pages,
+    settle_memo,
+    settled_stats,
+    unsettled,
+)
 
 #: A URL generator yields ``(endpoint, values)`` pairs, as Frozen-Flask's generators do.
 Generator = Callable[[], Iterable[tuple[str, dict[str, Any]]]]
@@ -117,7 +126,11 @@ class Site:
     #: Leave the page memo to ``save_page_memo`` instead of writing it as the pages are
     #: read (the preview writes it once a response is sent, not before the first one).
     defer_memo_save: bool = False
+    #: Trust the sources too fresh to be trusted when read, in a background thread once they
+    #: have settled (the preview: its first edit then reads one source, not every one).
+    settle_in_background: bool = False
     _memo_due: tuple[Path, Path] | None = None
+    _settling: bool = False
     _pages: list[Page] | None = None
     _pagesets: dict[bool, PageSet] = field(default_factory=dict)
     _stale: bool = True
@@ -153,6 +166,11 @@ class Site:
             self._memo_due = (where, content)
         else:
             save_memo(where, self.page_memo, content)
+        if self.settle_in_background and not self._settling and unsettled(self.page_memo):
+            self._settling = True
+            later = threading.Timer(RACY_NS / 1e9 + 0.05, self._settle, args=(where, content))
+            later.daemon = True
+            later.start()
         if self.settings.repo_url:  # "Last updated" from git for pages without ``updated``
             dates = last_commit_dates(content)
             pages = [
@@ -182,6 +200,17 @@ class Site:
                 return
             content = self.settings.content_dir.resolve()
             save_memo(memo_file(self.settings.cache_dir, content), self.page_memo, content)
+
+    def _settle(self, where: Path, content: Path) -> None:
+        """``settle_page_memo`` in the background: the sources are read outside the lock (a
+        request is not held up), and the memo is saved after the next response."""
+        with self._lock:
+            memo, entries = self.page_memo, unsettled(self.page_memo)
+        found = settled_stats(entries)  # read outside the lock: requests go on meanwhile
+        with self._lock:
+            self._settling = False
+            if memo is self.page_memo and settle_memo(memo, found):
+                self._memo_due = (where, content)
 
     def forget_pages(self) -> None:
         """Read every source again on next use, trusting no memo (``freeze --clean``)."""

@@ -366,3 +366,43 @@ def test_sources_fresh_from_a_checkout_are_trusted_once_they_settle(
     assert again.returncode == 0, again.stderr
     assert {p.name for p in read} == {"01-gamma1.md"}  # read, and its body rendered
     assert "Changed while it was built." in (root / "site" / "gamma" / "gamma1.html").read_text()
+
+
+def test_the_preview_trusts_fresh_sources_once_they_settle(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The preview reads a fresh checkout's sources once; when they have settled, a
+    background thread trusts them, so that the first edit reads the edited source only."""
+    import frostpress.pages as pages_module
+    import frostpress.site as site_module
+    from frostpress import create_app
+    from frostpress.site import get_site
+
+    monkeypatch.setattr(pages_module, "RACY_NS", 300_000_000)
+    monkeypatch.setattr(site_module, "RACY_NS", 300_000_000)
+    root = write_site(tmp_path / "proj", CHAPTERS)
+    site = get_site(create_app(root))
+    site.settle_in_background = True
+    sources = sorted((root / "content").rglob("*.md"))
+    earlier = {"ns": -10_000_000_000}  # read "before" they were written: too fresh
+    real = time.time_ns
+    monkeypatch.setattr(pages_module.time, "time_ns", lambda: real() + earlier["ns"])
+    assert len(site.pageset().all()) == len(sources)
+    earlier["ns"] = 0
+    assert not site.page_memo.stats  # too fresh to be trusted yet
+    deadline = time.monotonic() + 10
+    while len(site.page_memo.stats) < len(sources) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert len(site.page_memo.stats) == len(sources)
+    read: list[Path] = []
+    read_source = pages_module.read_source
+
+    def counted(path: Path) -> bytes:
+        read.append(path)
+        return read_source(path)
+
+    monkeypatch.setattr(pages_module, "read_source", counted)
+    edit("content/01-alpha/01-alpha1.md", "Body of alpha 1.", "Alpha, edited.")(root)
+    site.mark_stale()
+    site.pageset()
+    assert [p.name for p in read] == ["01-alpha1.md"]
