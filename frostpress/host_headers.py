@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from flask import Flask, Response, g, request
@@ -89,6 +91,18 @@ class _Gate:
 #: Seconds the background scan waits for the requests in progress before each page.
 IDLE_WAIT = 2.0
 _GATE = "frostpress_host_headers_gate"
+
+
+@contextmanager
+def scan_paused(app: Flask) -> Iterator[None]:
+    """Hold the background scan while the block runs, as a request does (other background
+    work of the preview that is worth more to the writer than the policy of ``_headers``)."""
+    gate = _gate(app)
+    gate.enter()
+    try:
+        yield
+    finally:
+        gate.leave()
 
 
 def _gate(app: Flask) -> _Gate:

@@ -802,9 +802,10 @@ def load_pages(content_dir: Path, memo: PageMemo | None = None) -> list[Page]:
     pages: list[Page] = []
     seen: dict[Path, Page] = {}
     stats: dict[Path, StatKey] = {}
+    fresh: list[int] = []  # the last change (ns) of each source too fresh to be trusted
     for path in paths:
         try:
-            page = _load_or_reuse(path, root, memo, stats)
+            page = _load_or_reuse(path, root, memo, stats, fresh)
             seen[path] = page
             pages.append(page)
         except ContentError as exc:
@@ -813,13 +814,18 @@ def load_pages(content_dir: Path, memo: PageMemo | None = None) -> list[Page]:
             problems.extend(exc.errors)
     if memo is not None:
         memo.replace_all(seen, stats)
+        memo.settled_ns = max(fresh) + RACY_NS if fresh else 0
     if problems:  # duplicate slugs among the pages that did load are reported too
         raise ContentErrors(problems + _index_by_slug(pages)[1])
     return pages
 
 
 def _load_or_reuse(
-    path: Path, root: Path, memo: PageMemo | None, stats: dict[Path, StatKey]
+    path: Path,
+    root: Path,
+    memo: PageMemo | None,
+    stats: dict[Path, StatKey],
+    fresh: list[int],
 ) -> Page:
     """One source: the memo's page when its stat is unchanged or its bytes hash the same
     (build_pageset works on copies, so the memo's page stays as is); else parsed now."""
@@ -845,6 +851,8 @@ def _load_or_reuse(
         return page
     if after == before and trusted(before, read_ns):  # settled while it was read
         stats[path] = before
+    else:
+        fresh.append(max(after[1], after[2]))
     return page
 
 
@@ -921,6 +929,9 @@ class PageMemo(dict[Path, Page]):
         super().__init__()
         self.stats: dict[Path, StatKey] = {}
         self.dirty = False
+        #: When (time_ns) every source too fresh to be trusted at the last load has settled
+        #: (0: none was).
+        self.settled_ns = 0
         #: The JSON record of each page as loaded or last saved (by page identity), so that
         #: saving does not encode unchanged pages again.
         self.records: dict[Path, tuple[Page, dict[str, Any]]] = {}

@@ -33,7 +33,7 @@ from werkzeug.serving import make_server
 
 from frostpress.errors import ContentErrors, UsageError
 from frostpress.host_headers import forget as forget_host_headers
-from frostpress.host_headers import send_host_headers
+from frostpress.host_headers import scan_paused, send_host_headers
 from frostpress.logs import log, to_stderr
 from frostpress.preview_guard import PreviewGuard
 from frostpress.reloader import child_fd, listen, own_python_files, restart_argv, supervise
@@ -332,6 +332,25 @@ def save_memo_after(app: Flask) -> None:
         return response
 
 
+def settle_when_due(app: Flask) -> None:
+    """Sources too fresh to be trusted by their stat when the preview read them (a fresh
+    checkout, a copy) are read again and trusted as soon as they have settled, in the
+    background, the policy scan held meanwhile: the first edit then reads its own source
+    only, not every one."""
+    site = get_site(app)
+    delay = site.settles_in()
+    if delay is None:
+        return
+
+    def settle() -> None:
+        with scan_paused(app):
+            site.settle_page_memo()
+
+    timer = threading.Timer(delay + 0.05, settle)
+    timer.daemon = True
+    timer.start()
+
+
 def preview_app(app: Flask, hub: ReloadHub | None = None) -> Any:
     """A WSGI app serving ``app`` under the site URL's base path, as the frozen site is,
     with live reload when ``hub`` is given."""
@@ -407,12 +426,12 @@ def serve(app: Flask, host: str, port: int, fd: int, debug: bool) -> None:
     site = get_site(app)
     hub = ReloadHub()
     site.defer_memo_save = True  # written after a response (save_memo_after)
-    site.settle_in_background = True
     try:
         site.pageset()  # read the index up front: the first request is then quick
     except ContentErrors as exc:
         print(exc, file=sys.stderr)
         print(" * The preview shows these errors until they are fixed.", file=sys.stderr)
+    settle_when_due(app)
     watch_sources(site, hub, on_templates=lambda: forget_templates(app))
     wsgi: Any = PreviewGuard(preview_app(app, hub), host, site.settings.preview_hosts)
     if debug:

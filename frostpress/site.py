@@ -7,6 +7,7 @@ views are the same with or without one."""
 from __future__ import annotations
 
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
@@ -24,7 +25,6 @@ from frostpress.limits import bounded_render
 from frostpress.markdown import MarkdownRenderer, Rendered
 from frostpress.pagememo import load_memo, memo_file, save_memo
 from frostpress.pages import (
-    RACY_NS,
     Page,
     PageMemo,
     PageSet,
@@ -126,11 +126,7 @@ class Site:
     #: Leave the page memo to ``save_page_memo`` instead of writing it as the pages are
     #: read (the preview writes it once a response is sent, not before the first one).
     defer_memo_save: bool = False
-    #: Trust the sources too fresh to be trusted when read, in a background thread once they
-    #: have settled (the preview: its first edit then reads one source, not every one).
-    settle_in_background: bool = False
     _memo_due: tuple[Path, Path] | None = None
-    _settling: bool = False
     _pages: list[Page] | None = None
     _pagesets: dict[bool, PageSet] = field(default_factory=dict)
     _stale: bool = True
@@ -166,11 +162,6 @@ class Site:
             self._memo_due = (where, content)
         else:
             save_memo(where, self.page_memo, content)
-        if self.settle_in_background and not self._settling and unsettled(self.page_memo):
-            self._settling = True
-            later = threading.Timer(RACY_NS / 1e9 + 0.05, self._settle, args=(where, content))
-            later.daemon = True
-            later.start()
         if self.settings.repo_url:  # "Last updated" from git for pages without ``updated``
             dates = last_commit_dates(content)
             pages = [
@@ -191,26 +182,32 @@ class Site:
             if due is not None:
                 save_memo(due[0], self.page_memo, due[1])
 
+    def settles_in(self) -> float | None:
+        """Seconds until the sources too fresh to be trusted by their stat when the pages were
+        last read have settled (None: there are none)."""
+        with self._lock:
+            if not unsettled(self.page_memo):
+                return None
+            return max(0.0, (self.page_memo.settled_ns - time.time_ns()) / 1e9)
+
     def settle_page_memo(self) -> None:
         """Trust by their stat the sources that were too fresh to be trusted when the pages
-        were read and have settled since (see ``settle_memo``), and save the memo, so that the
-        next build reads none of them again (the freeze calls this once it is done)."""
-        with self._lock:
-            if not self.page_memo or not settle_memo(self.page_memo):
-                return
-            content = self.settings.content_dir.resolve()
-            save_memo(memo_file(self.settings.cache_dir, content), self.page_memo, content)
-
-    def _settle(self, where: Path, content: Path) -> None:
-        """``settle_page_memo`` in the background: the sources are read outside the lock (a
-        request is not held up), and the memo is saved after the next response."""
+        were read and have settled since (see ``settle_memo``), so that the next reading of
+        the pages reads none of them again: the freeze calls this once it is done, the
+        preview once they have settled. They are read outside the lock (a request is not
+        held up); the memo is saved now, or after the next response (``defer_memo_save``)."""
         with self._lock:
             memo, entries = self.page_memo, unsettled(self.page_memo)
-        found = settled_stats(entries)  # read outside the lock: requests go on meanwhile
+        found = settled_stats(entries) if entries else {}
         with self._lock:
-            self._settling = False
-            if memo is self.page_memo and settle_memo(memo, found):
+            if memo is not self.page_memo or not settle_memo(memo, found):
+                return
+            content = self.settings.content_dir.resolve()
+            where = memo_file(self.settings.cache_dir, content)
+            if self.defer_memo_save:
                 self._memo_due = (where, content)
+            else:
+                save_memo(where, memo, content)
 
     def forget_pages(self) -> None:
         """Read every source again on next use, trusting no memo (``freeze --clean``)."""

@@ -339,21 +339,21 @@ def test_sources_fresh_from_a_checkout_are_trusted_once_they_settle(
     later = {"ns": 0}
     real = time.time_ns
     monkeypatch.setattr(pages_module.time, "time_ns", lambda: real() + later["ns"])
-    settle_memo = site_module.settle_memo
+    settled_stats = site_module.settled_stats
 
-    def settle_later(memo: Any) -> bool:  # the freeze ends 3 s after it read the sources
+    def settle_later(entries: Any) -> Any:  # the freeze ends 3 s after it read the sources
         later["ns"] = 3_000_000_000
         (root / "content" / "03-gamma" / "01-gamma1.md").write_text(
             "title: Gamma 1\nsortorder: 301\n\nChanged while it was built.\n"
         )
         try:
-            return settle_memo(memo)
+            return settled_stats(entries)
         finally:
             later["ns"] = 0
 
-    monkeypatch.setattr(site_module, "settle_memo", settle_later)
+    monkeypatch.setattr(site_module, "settled_stats", settle_later)
     assert run_build(root, "freeze", "--jobs", "1").returncode == 0
-    monkeypatch.setattr(site_module, "settle_memo", settle_memo)
+    monkeypatch.setattr(site_module, "settled_stats", settled_stats)
     read: list[Path] = []
     read_source = pages_module.read_source
 
@@ -374,15 +374,15 @@ def test_the_preview_trusts_fresh_sources_once_they_settle(
     """The preview reads a fresh checkout's sources once; when they have settled, a
     background thread trusts them, so that the first edit reads the edited source only."""
     import frostpress.pages as pages_module
-    import frostpress.site as site_module
     from frostpress import create_app
+    from frostpress.preview import settle_when_due
     from frostpress.site import get_site
 
     monkeypatch.setattr(pages_module, "RACY_NS", 300_000_000)
-    monkeypatch.setattr(site_module, "RACY_NS", 300_000_000)
     root = write_site(tmp_path / "proj", CHAPTERS)
-    site = get_site(create_app(root))
-    site.settle_in_background = True
+    app = create_app(root)
+    site = get_site(app)
+    site.defer_memo_save = True  # as the preview does
     sources = sorted((root / "content").rglob("*.md"))
     earlier = {"ns": -10_000_000_000}  # read "before" they were written: too fresh
     real = time.time_ns
@@ -390,6 +390,7 @@ def test_the_preview_trusts_fresh_sources_once_they_settle(
     assert len(site.pageset().all()) == len(sources)
     earlier["ns"] = 0
     assert not site.page_memo.stats  # too fresh to be trusted yet
+    settle_when_due(app)
     deadline = time.monotonic() + 10
     while len(site.page_memo.stats) < len(sources) and time.monotonic() < deadline:
         time.sleep(0.05)
