@@ -92,6 +92,8 @@ class _Rendered:
     warnings: list[str] = field(default_factory=list)
     #: Where each broken link of each output file is written (for the next build's report).
     located: dict[str, dict[str, int | list[str | int]]] = field(default_factory=dict)
+    #: Whether any file got bytes other than the previous build's.
+    changed: bool = False
 
 
 def manifest_path(site: Site, dest: Path) -> Path:
@@ -211,9 +213,10 @@ class Freeze:
 
     def render(self, plan: Plan) -> _Rendered:
         """Keep the unchanged files, render the others (in worker processes when it pays:
-        they start first, and the unchanged files are kept while they render). When the
-        few files rendered here all come out as they were and the output folder holds the
-        planned files only, the previous site is this one: nothing is kept or swapped."""
+        they start first, and the unchanged files are kept while they render). When every
+        file rendered comes out as it was and the output folder holds the planned files
+        only, the previous site is this one: it is not swapped (and, rendered in this
+        process, nothing is kept)."""
         worker = Worker(self.app, plan, self.output, self.check_links is not None)
         done = _Rendered()
         with self._rendering(worker, plan.render) as results:
@@ -229,6 +232,7 @@ class Freeze:
                 done.warned.update(res.warned)
                 done.errors += res.errors
                 done.warnings += res.warnings
+                done.changed |= res.changed
                 count += res.count
                 if self.progress is not None:
                     self.progress(count, total)
@@ -236,11 +240,11 @@ class Freeze:
             log.warning("%s", message)
         if done.errors:
             raise ContentErrors(_unique(done.errors))
-        if not pooled:
-            files = {e.file for e in plan.entries}
-            self.untouched = self.output.unchanged(files, self.site.settings.keep_files)
-            if not self.untouched:
-                self._keep(plan)
+        files = {e.file for e in plan.entries}
+        keep_files = self.site.settings.keep_files
+        self.untouched = not done.changed and self.output.unchanged(files, keep_files)
+        if not pooled and not self.untouched:  # the workers' share was kept meanwhile
+            self._keep(plan)
         return done
 
     def _keep(self, plan: Plan) -> None:

@@ -34,6 +34,8 @@ class ChunkResult:
     warnings: list[str] = field(default_factory=list)
     warned: list[str] = field(default_factory=list)  # URLs whose rendering warned
     links: dict[str, LinkSummary] = field(default_factory=dict)  # URL -> its links, resolved
+    #: Whether any file got bytes other than the previous build's (see OutputWriter.write).
+    changed: bool = False
 
 
 @contextmanager
@@ -95,6 +97,7 @@ class Worker:
                 if warnings.count > before:
                     result.warned.append(self.plan.entries[i].url)
         result.warnings = warnings.messages
+        result.changed = self.output.changed
         return result
 
     def _one(self, client: Any, entry: Entry, result: ChunkResult) -> None:

@@ -407,3 +407,23 @@ def test_the_preview_trusts_fresh_sources_once_they_settle(
     site.mark_stale()
     site.pageset()
     assert [p.name for p in read] == ["01-alpha1.md"]
+
+
+def test_an_unchanged_site_rendered_by_workers_is_not_swapped(tmp_path: Path) -> None:
+    """Static files are served again by every freeze; with enough of them for worker
+    processes, an unchanged site still keeps its folder, and a changed file still lands."""
+    root = write_site(tmp_path / "proj", PAGES)
+    for i in range(80):
+        add(f"static/img/{i:02d}.svg", f"<svg xmlns='http://www.w3.org/2000/svg' id='s{i}'/>")(root)
+    site = root / "site"
+    first = run_build(root, "freeze", "--jobs", "2")
+    assert first.returncode == 0, first.stderr
+    folder = site.stat().st_ino
+    again = run_build(root, "freeze", "--jobs", "2")
+    assert again.returncode == 0, again.stderr
+    assert rendered_count(again.stdout) >= 80 and site.stat().st_ino == folder
+    add("static/img/07.svg", "<svg xmlns='http://www.w3.org/2000/svg' id='changed'/>")(root)
+    changed = run_build(root, "freeze", "--jobs", "2")
+    assert changed.returncode == 0, changed.stderr
+    assert site.stat().st_ino != folder and "changed" in (site / "static/img/07.svg").read_text()
+    assert_same_as_clean_build(root)
