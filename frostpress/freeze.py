@@ -242,10 +242,15 @@ class Freeze:
             raise ContentErrors(_unique(done.errors))
         files = {e.file for e in plan.entries}
         keep_files = self.site.settings.keep_files
-        self.untouched = not done.changed and self.output.unchanged(files, keep_files)
+        self.untouched = not done.changed and self.output.holds_only(files, keep_files)
         if not pooled and not self.untouched:  # the workers' share was kept meanwhile
             self._keep(plan)
         return done
+
+    def _built(self) -> Path:
+        """Where this build's files are: the staging folder, or the output folder itself
+        when the build left it untouched."""
+        return self.output.dest if self.untouched else self.output.staging
 
     def _keep(self, plan: Plan) -> None:
         for i in plan.kept:
@@ -265,8 +270,7 @@ class Freeze:
         hints_key = "link-hints-" + Suggester.digest(summaries)
         suggester = self._suggester(summaries, hints_key)
         known_hints = dict(suggester.memo)
-        built = self.output.dest if self.untouched else self.output.staging
-        problems = problems_from(summaries, ids_reader(built), suggester)
+        problems = problems_from(summaries, ids_reader(self._built()), suggester)
         if suggester.memo != known_hints:
             self.site.cache.put(hints_key, json.dumps(suggester.memo).encode())
         sources = page_sources(self.app, plan.entries) if problems else {}
@@ -315,7 +319,7 @@ class Freeze:
                 entries[entry.url] = item
                 continue
             deps = done.deps.get(entry.url, plan.previous.get(entry.url, {}).get("deps"))
-            path = (self.output.dest if self.untouched else self.output.staging) / entry.file
+            path = self._built() / entry.file
             if not entry.skippable or deps is None or entry.url in done.warned:
                 continue
             if not path.is_file():

@@ -105,11 +105,11 @@ class OutputWriter:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
 
-    def unchanged(self, files: set[str], carried: tuple[str, ...]) -> bool:
-        """True when nothing was written with new bytes and the output folder holds exactly
-        ``files`` (and the ``carried`` names): the previous site is then this build's, file
-        for file, and stays in place untouched (no file is linked into staging, no swap)."""
-        return not self.changed and outdir.holds_exactly(self.dest, files, carried)
+    def holds_only(self, files: set[str], carried: tuple[str, ...]) -> bool:
+        """True when the output folder holds exactly ``files`` (and the ``carried`` names):
+        when no file was written with new bytes either, the previous site is this build's,
+        file for file, and can stay in place untouched (no file linked, no swap)."""
+        return outdir.holds_exactly(self.dest, files, carried)
 
     def carry(self, names: tuple[str, ...]) -> None:
         """Carry files a user keeps in the output on purpose (CNAME, .git, ...) into staging."""

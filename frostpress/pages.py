@@ -839,21 +839,30 @@ def _load_or_reuse(
     if page is not None:
         stats[path] = before
         return page
-    read_ns = time.time_ns()
-    raw = read_source(path)
+    raw, settled, changed_ns = _read_settled(path, before)
     hit = memo.get(path)
     page = hit if hit is not None and hit.digest == source_digest(raw) else None
     if page is None:
         page = load_page(path, root, raw)
+    if settled is not None:
+        stats[path] = settled
+    elif changed_ns:
+        fresh.append(changed_ns)
+    return page
+
+
+def _read_settled(path: Path, before: StatKey) -> tuple[bytes, StatKey | None, int]:
+    """The bytes of the source at ``path``, whose stat was ``before``; the stat to trust
+    from now on (None when the file changed while it was read, or too shortly before); and
+    when it last changed (ns; 0 when its stat cannot be taken again)."""
+    read_ns = time.time_ns()
+    raw = read_source(path)
     try:
         after = stat_key(path.stat())
     except OSError:
-        return page
-    if after == before and trusted(before, read_ns):  # settled while it was read
-        stats[path] = before
-    else:
-        fresh.append(max(after[1], after[2]))
-    return page
+        return raw, None, 0
+    settled = after == before and trusted(before, read_ns)
+    return raw, before if settled else None, max(after[1], after[2])
 
 
 def unsettled(memo: PageMemo) -> list[tuple[Path, Page]]:
@@ -869,24 +878,21 @@ def settled_stats(entries: list[tuple[Path, Page]]) -> dict[Path, tuple[StatKey,
     for path, page in entries:
         try:
             before = stat_key(path.stat())
-            read_ns = time.time_ns()
-            if not trusted(before, read_ns) or source_digest(read_source(path)) != page.digest:
+            if not trusted(before, time.time_ns()):  # not settled yet: not read for nothing
                 continue
-            after = stat_key(path.stat())
+            raw, settled, _ = _read_settled(path, before)
         except (OSError, ContentError):
             continue
-        if after == before:
-            found[path] = (before, page.digest)
+        if settled is not None and source_digest(raw) == page.digest:
+            found[path] = (settled, page.digest)
     return found
 
 
-def settle_memo(memo: PageMemo, found: dict[Path, tuple[StatKey, str]] | None = None) -> bool:
+def settle_memo(memo: PageMemo, found: dict[Path, tuple[StatKey, str]]) -> bool:
     """Trust by their stat the sources of ``memo`` that were too fresh to be trusted when
     they were read (a checkout or a copy makes every file fresh) and have settled since
-    (``found``: from ``settled_stats``, by default of every source not trusted yet). True
-    when any was: the memo then needs saving."""
-    if found is None:
-        found = settled_stats(unsettled(memo))
+    (``found``: from ``settled_stats``), while the memo's page of each is still the one
+    they were read for. True when any was: the memo then needs saving."""
     settled = False
     for path, (key, digest) in found.items():
         page = memo.get(path)

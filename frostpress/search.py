@@ -43,7 +43,7 @@ from frostpress.errors import ContentError
 from frostpress.markdown import html_to_text
 from frostpress.pages import Page
 from frostpress.serving_language import current_language, language_pages, site_languages_of
-from frostpress.shards import Encoded, cut_shards, patch_shards, utf16_key
+from frostpress.shards import Encoded, cut_shards, inert, patch_shards, utf16_key
 from frostpress.site import Site, current_record, get_site, register_generator
 from frostpress.views import page_url
 
@@ -266,11 +266,7 @@ class SearchIndex:
 
 
 def _dumps(data: Any) -> bytes:
-    # Escaped as Flask's htmlsafe_dumps does: the index is data, and stays inert even if
-    # some script ever puts a piece of it into HTML.
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-    return text.encode()
+    return inert(json.dumps(data, ensure_ascii=False, separators=(",", ":"))).encode()
 
 
 #: One page's words as the index stores them: word -> [weight, count, gaps...], and the

@@ -50,10 +50,16 @@ def entry_bytes(word: str, flat: Iterable[int]) -> bytes:
 
 
 def _entry(word: str, postings: bytes) -> bytes:
-    key = encode_basestring(word)
-    if "<" in key or ">" in key or "&" in key:
-        key = key.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-    return key.encode() + b":[" + postings + b"]"
+    return inert(encode_basestring(word)).encode() + b":[" + postings + b"]"
+
+
+def inert(json_text: str) -> str:
+    """JSON text with ``<``, ``>`` and ``&`` escaped, as Flask's ``htmlsafe_dumps`` does:
+    the index is data, and stays inert even if some script ever puts a piece of it into
+    HTML."""
+    if "<" in json_text or ">" in json_text or "&" in json_text:
+        return json_text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return json_text
 
 
 #: A word of a shard as the cutter takes it: the word, its entry, its number of postings.

@@ -325,6 +325,21 @@ def test_an_edit_that_adds_a_shard_rewrites_no_other_shard(tmp_path: Path) -> No
     assert_same_as_clean_build(root)
 
 
+def sources_read(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """The sources read from now on (for the rest of the test), in order."""
+    import frostpress.pages as pages_module
+
+    read: list[Path] = []
+    read_source = pages_module.read_source
+
+    def counted(path: Path) -> bytes:
+        read.append(path)
+        return read_source(path)
+
+    monkeypatch.setattr(pages_module, "read_source", counted)
+    return read
+
+
 def test_sources_fresh_from_a_checkout_are_trusted_once_they_settle(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -354,14 +369,7 @@ def test_sources_fresh_from_a_checkout_are_trusted_once_they_settle(
     monkeypatch.setattr(site_module, "settled_stats", settle_later)
     assert run_build(root, "freeze", "--jobs", "1").returncode == 0
     monkeypatch.setattr(site_module, "settled_stats", settled_stats)
-    read: list[Path] = []
-    read_source = pages_module.read_source
-
-    def counted(path: Path) -> bytes:
-        read.append(path)
-        return read_source(path)
-
-    monkeypatch.setattr(pages_module, "read_source", counted)
+    read = sources_read(monkeypatch)
     again = run_build(root, "freeze", "--jobs", "1")
     assert again.returncode == 0, again.stderr
     assert {p.name for p in read} == {"01-gamma1.md"}  # read, and its body rendered
@@ -395,14 +403,7 @@ def test_the_preview_trusts_fresh_sources_once_they_settle(
     while len(site.page_memo.stats) < len(sources) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert len(site.page_memo.stats) == len(sources)
-    read: list[Path] = []
-    read_source = pages_module.read_source
-
-    def counted(path: Path) -> bytes:
-        read.append(path)
-        return read_source(path)
-
-    monkeypatch.setattr(pages_module, "read_source", counted)
+    read = sources_read(monkeypatch)
     edit("content/01-alpha/01-alpha1.md", "Body of alpha 1.", "Alpha, edited.")(root)
     site.mark_stale()
     site.pageset()
